@@ -1,0 +1,18 @@
+"""The `annotator` command: thin commands over the core functions the GUI calls too.
+
+Each command module registers its commands on `app`; this module only assembles them. A
+command checks its arguments, calls one core function, and prints; bad input becomes a clear
+message on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+from annotator.cli.app import app
+from annotator.cli import corpus  # noqa: F401  (registers import, stats)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

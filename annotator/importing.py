@@ -1,0 +1,102 @@
+"""Bringing raw text into a project: `.txt` files and folders, and JSONL of `{"text", "meta"}`.
+
+All or nothing: every input is read and checked before anything is written, and the write is
+one transaction, so a bad file anywhere in a call leaves the project exactly as it was. Errors
+name the file, and the line for JSONL. Annotated formats (spaCy, CoNLL, brat ...) live in
+`annotator.formats`; this module is the plain-text door.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.model import Document
+from annotator.store import AddReport, Store
+
+#: A document larger than this is refused: nobody annotates it, and it would stall every view.
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+def _decode(path: Path, data: bytes, line: int | None = None) -> str:
+    if b"\x00" in data:
+        raise InputError("binary data (NUL bytes), not text", path, line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", path, line
+        ) from exc
+    return text
+
+
+def read_text_file(path: Path) -> Document:
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise InputError(f"{size} bytes is over the {MAX_DOCUMENT_BYTES} byte limit", path)
+    text = _decode(path, path.read_bytes())
+    if not text.strip():
+        raise InputError(f"empty file", path)
+    return Document(name=path.stem, text=text, meta={"source": path.name})
+
+
+def read_jsonl_file(path: Path) -> Iterator[Document]:
+    """Prodigy/doccano-style input: one `{"text": ..., "meta": {...}}` object per line."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"empty file", path)
+    for number, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip():
+            continue
+        line = _decode(path, raw, number)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON ({exc.msg})", path, number) from exc
+        if not isinstance(record, dict):
+            raise InputError(f"expected a JSON object, got {type(record).__name__}", path, number)
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"no \"text\" string in this record", path, number)
+        meta = record.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise InputError(f"\"meta\" must be an object", path, number)
+        name = str(meta.get("name") or meta.get("id") or f"{path.stem}-{number}")
+        yield Document(name=name, text=text, meta={**meta, "source": f"{path.name}:{number}"})
+
+
+def expand_paths(paths: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files as given, folders as their files with one of `suffixes` (sorted, not recursive)."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in suffixes)
+            if not found:
+                raise InputError(f"no {'/'.join(suffixes)} files in this folder", path)
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"no such file or folder", path)
+    return files
+
+
+def detect_format(path: Path) -> str:
+    return "jsonl" if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else "txt"
+
+
+def read_documents(paths: Iterable[Path], fmt: str = "auto") -> list[Document]:
+    """Read every input fully (so errors surface before any write)."""
+    docs: list[Document] = []
+    suffixes = {"txt": (".txt",), "jsonl": (".jsonl",), "auto": (".txt", ".jsonl")}[fmt]
+    for path in expand_paths(paths, suffixes):
+        kind = detect_format(path) if fmt == "auto" else fmt
+        docs.extend(read_jsonl_file(path) if kind == "jsonl" else [read_text_file(path)])
+    return docs
+
+
+def import_documents(store: Store, paths: Iterable[Path], fmt: str = "auto") -> AddReport:
+    """Import plain documents, all or nothing, skipping texts the project already holds."""
+    return store.add_documents(read_documents(paths, fmt))

@@ -1,0 +1,90 @@
+"""Numbered, forward-only migrations of the project database.
+
+`PRAGMA user_version` holds the number of the last migration applied, so opening an older
+project upgrades it in place (inside the caller's transaction) and a newer one is refused
+rather than misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL UNIQUE,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE document_analysis (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            tokens TEXT NOT NULL,
+            sentences TEXT NOT NULL,
+            analysed_at TEXT NOT NULL
+        );
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            layer TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('entity', 'trigger')),
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            decision TEXT NOT NULL
+                CHECK (decision IN ('suggested', 'accepted', 'rejected', 'edited')),
+            score REAL,
+            suggestion_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start_char AND start_char < end_char)
+        );
+        CREATE INDEX spans_by_document_layer ON spans (document_id, layer);
+        CREATE INDEX spans_by_suggestion ON spans (suggestion_id);
+        CREATE TABLE arguments (
+            id INTEGER PRIMARY KEY,
+            trigger_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            argument_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            score REAL
+        );
+        CREATE INDEX arguments_by_trigger ON arguments (trigger_id);
+        CREATE INDEX arguments_by_argument ON arguments (argument_id);
+        CREATE TABLE document_status (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        """
+    )
+    db["documents"].enable_fts(["name", "text"], create_triggers=True, tokenize="porter")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations this database lacks; returns the version it is at now."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"this project was written by a newer annotator (schema {current}, "
+            f"this version knows up to {SCHEMA_VERSION}); upgrade annotator to open it"
+        )
+    for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    return SCHEMA_VERSION

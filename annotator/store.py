@@ -1,0 +1,544 @@
+"""The project database: one SQLite file per project, over sqlite-utils.
+
+Why it looks like this:
+- every public write runs in one transaction (`atomic`), and the file is in WAL mode with
+  `synchronous=FULL`, so a write that returns survives a crash or power cut;
+- SQL stays in this module; callers get and give `annotator.model` objects;
+- tables and columns read well in Datasette or the sqlite3 shell (`documents`, `spans`,
+  `arguments`, `document_status`, `settings`), and migrations are numbered (`migrations.py`).
+
+A `Store` belongs to one thread (sqlite3's rule); background work opens its own on the same path.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from annotator.migrations import SCHEMA_VERSION, migrate
+from annotator.model import (
+    GOLD,
+    SUGGESTIONS,
+    Annotations,
+    Argument,
+    Decision,
+    Document,
+    DocumentSummary,
+    Sentence,
+    Span,
+    SpanKind,
+    Status,
+    Token,
+    content_hash,
+)
+from annotator.schema import Schema, default_schema
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class AddReport:
+    """What `add_documents` did: the new ids, and the names it skipped as already present."""
+
+    added: list[int] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    """A pipeline's reading of one document: tokens, sentences, and the suggestions it makes.
+
+    `arguments` refer to `spans` by position: (trigger index, role, argument index, score).
+    """
+
+    doc_id: int
+    model: str
+    tokens: Sequence[Token]
+    sentences: Sequence[Sentence]
+    spans: Sequence[Span] = ()
+    arguments: Sequence[tuple[int, str, int, float | None]] = ()
+    argument_origin: str = "rule:arguments"
+
+
+@dataclass
+class SearchHit:
+    doc_id: int
+    name: str
+    snippet: str
+
+
+SPAN_COLUMNS = (
+    "id, document_id, layer, kind, start_char, end_char, label, origin, decision, score, "
+    "suggestion_id"
+)
+ARGUMENT_COLUMNS = "id, trigger_id, role, argument_id, origin, decision, score"
+
+
+def _span(row: Sequence) -> Span:
+    return Span(
+        id=row[0], doc_id=row[1], layer=row[2], kind=SpanKind(row[3]), start=row[4], end=row[5],
+        label=row[6], origin=row[7], decision=Decision(row[8]), score=row[9],
+        suggestion_id=row[10],
+    )
+
+
+def _argument(row: Sequence) -> Argument:
+    return Argument(
+        id=row[0], trigger_id=row[1], role=row[2], argument_id=row[3], origin=row[4],
+        decision=Decision(row[5]), score=row[6],
+    )
+
+
+class Store:
+    """A project: documents, their analyses, every layer of annotations, and the schema."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, schema: Schema | None = None):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such project")
+        is_new = not self.path.exists() or self.path.stat().st_size == 0
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not an annotator project ({exc})") from exc
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(conn)
+        self._depth = 0
+        self._schema: Schema | None = None
+        try:
+            with self.atomic():
+                migrate(self.db)
+                if is_new or self.get_setting("schema") is None:
+                    self.set_schema(schema or default_schema())
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{self.path}: not an annotator project ({exc})") from exc
+
+    # --- life cycle ----------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction; nested calls join the outer one, so compound edits commit once."""
+        conn = self.db.conn
+        if self._depth == 0:
+            conn.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                conn.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            conn.execute("COMMIT")
+
+    def _q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        return self.db.execute(sql, params).fetchall()
+
+    # --- settings and schema -------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self._q("SELECT value FROM settings WHERE key = ?", [key])
+        return rows[0][0] if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = Schema.from_json(self.get_setting("schema"))
+        return self._schema
+
+    def set_schema(self, schema: Schema) -> None:
+        self.set_setting("schema", schema.to_json())
+        self._schema = schema
+
+    # --- documents -----------------------------------------------------------------------
+    def add_documents(self, documents: Iterable[Document]) -> AddReport:
+        """Add documents in one transaction; a text already in the project is skipped."""
+        report = AddReport()
+        with self.atomic():
+            for doc in documents:
+                digest = content_hash(doc.text)
+                if self._q("SELECT 1 FROM documents WHERE content_hash = ?", [digest]):
+                    report.duplicates.append(doc.name)
+                    continue
+                cursor = self.db.execute(
+                    "INSERT INTO documents (name, text, meta, content_hash, added_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [self._unique_name(doc.name), doc.text,
+                     json.dumps(doc.meta, ensure_ascii=False), digest, _now()],
+                )
+                report.added.append(cursor.lastrowid)
+        return report
+
+    def _unique_name(self, name: str) -> str:
+        candidate, n = name, 1
+        while self._q("SELECT 1 FROM documents WHERE name = ?", [candidate]):
+            n += 1
+            candidate = f"{name} ({n})"
+        return candidate
+
+    def _document(self, where: str, value) -> Document | None:
+        rows = self._q(f"SELECT id, name, text, meta FROM documents WHERE {where} = ?", [value])
+        if not rows:
+            return None
+        doc_id, name, text, meta = rows[0]
+        return Document(name=name, text=text, meta=json.loads(meta or "{}"), id=doc_id)
+
+    def document(self, doc_id: int) -> Document:
+        doc = self._document("id", doc_id)
+        if doc is None:
+            raise StoreError(f"no document with id {doc_id}")
+        return doc
+
+    def document_by_name(self, name: str) -> Document | None:
+        return self._document("name", name)
+
+    def document_by_hash(self, digest: str) -> Document | None:
+        return self._document("content_hash", digest)
+
+    def document_ids(self) -> list[int]:
+        return [r[0] for r in self._q("SELECT id FROM documents ORDER BY id")]
+
+    def count_documents(self) -> int:
+        return self._q("SELECT count(*) FROM documents")[0][0]
+
+    def iter_documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        """Documents one at a time (constant memory), in id order."""
+        for doc_id in self.document_ids() if ids is None else ids:
+            yield self.document(doc_id)
+
+    def document_summaries(self, annotator: str) -> list[DocumentSummary]:
+        """The document list as `annotator` sees it: status and pending suggestions."""
+        rows = self._q(
+            """
+            SELECT d.id, d.name, length(d.text), coalesce(st.status, 'todo'),
+              (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.layer = :sugg
+                 AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
+                   AND m.layer = :who AND (m.suggestion_id = s.id OR (m.start_char = s.start_char
+                   AND m.end_char = s.end_char AND m.kind = s.kind))))
+            FROM documents d
+            LEFT JOIN document_status st ON st.document_id = d.id AND st.annotator = :who
+            ORDER BY d.id
+            """,
+            {"sugg": SUGGESTIONS, "who": annotator},
+        )
+        return [DocumentSummary(r[0], r[1], r[2], Status(r[3]), r[4]) for r in rows]
+
+    # --- analyses (tokens, sentences) ----------------------------------------------------
+    def tokens(self, doc_id: int) -> list[Token]:
+        rows = self._q("SELECT tokens FROM document_analysis WHERE document_id = ?", [doc_id])
+        return [Token(s, e, bool(w)) for s, e, w in json.loads(rows[0][0])] if rows else []
+
+    def sentences(self, doc_id: int) -> list[Sentence]:
+        rows = self._q("SELECT sentences FROM document_analysis WHERE document_id = ?", [doc_id])
+        return [Sentence(s, e) for s, e in json.loads(rows[0][0])] if rows else []
+
+    def analysis_model(self, doc_id: int) -> str | None:
+        rows = self._q("SELECT model FROM document_analysis WHERE document_id = ?", [doc_id])
+        return rows[0][0] if rows else None
+
+    def analysed_ids(self, model: str) -> set[int]:
+        rows = self._q("SELECT document_id FROM document_analysis WHERE model = ?", [model])
+        return {r[0] for r in rows}
+
+    def set_tokens(self, doc_id: int, model: str, tokens: Sequence[Token],
+                   sentences: Sequence[Sentence]) -> None:
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO document_analysis (document_id, model, tokens, sentences, analysed_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id) DO UPDATE SET"
+                " model = excluded.model, tokens = excluded.tokens,"
+                " sentences = excluded.sentences, analysed_at = excluded.analysed_at",
+                [doc_id, model, json.dumps([[t.start, t.end, int(t.ws)] for t in tokens]),
+                 json.dumps([[s.start, s.end] for s in sentences]), _now()],
+            )
+
+    def save_analyses(self, analyses: Iterable[Analysis]) -> int:
+        """Store tokens and replace undecided suggestions, for a batch, in one transaction.
+
+        A suggestion some annotator has decided on (accepted, edited or rejected) is kept, and
+        a new suggestion at the same place with the same label is not added twice.
+        Returns how many suggestion spans were added.
+        """
+        added = 0
+        with self.atomic():
+            for analysis in analyses:
+                self.set_tokens(analysis.doc_id, analysis.model, analysis.tokens,
+                                analysis.sentences)
+                added += self._replace_suggestions(analysis)
+        return added
+
+    def _replace_suggestions(self, analysis: Analysis) -> int:
+        doc_id = analysis.doc_id
+        self.db.execute(
+            "DELETE FROM spans WHERE document_id = ? AND layer = ? AND NOT EXISTS "
+            "(SELECT 1 FROM spans m WHERE m.suggestion_id = spans.id)",
+            [doc_id, SUGGESTIONS],
+        )
+        kept = {s.key: s.id for s in self.spans(doc_id, SUGGESTIONS)}
+        ids: list[int] = []
+        added = 0
+        for span in analysis.spans:
+            if span.key in kept:
+                ids.append(kept[span.key])
+                continue
+            stored = self.add_span(span.with_(doc_id=doc_id, layer=SUGGESTIONS,
+                                              decision=Decision.SUGGESTED, id=None,
+                                              suggestion_id=None))
+            kept[span.key] = stored.id
+            ids.append(stored.id)
+            added += 1
+        existing = {(a.trigger_id, a.role, a.argument_id)
+                    for a in self.arguments(doc_id, SUGGESTIONS)}
+        for trigger, role, argument, score in analysis.arguments:
+            triple = (ids[trigger], role, ids[argument])
+            if triple not in existing:
+                existing.add(triple)
+                self.add_argument(Argument(ids[trigger], role, ids[argument],
+                                           origin=analysis.argument_origin,
+                                           decision=Decision.SUGGESTED, score=score))
+        return added
+
+    # --- spans and arguments -------------------------------------------------------------
+    def add_span(self, span: Span) -> Span:
+        """Insert a span; an explicit id (as undo uses) is kept, otherwise one is assigned."""
+        if span.end > self._length(span.doc_id):
+            raise StoreError(f"span {span.start}..{span.end} is outside document {span.doc_id}")
+        with self.atomic():
+            cursor = self.db.execute(
+                f"INSERT INTO spans ({SPAN_COLUMNS}, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [span.id, span.doc_id, span.layer, span.kind.value, span.start, span.end,
+                 span.label, span.origin, span.decision.value, span.score, span.suggestion_id,
+                 _now()],
+            )
+        return span.with_(id=cursor.lastrowid)
+
+    def _length(self, doc_id: int) -> int:
+        rows = self._q("SELECT length(text) FROM documents WHERE id = ?", [doc_id])
+        if not rows:
+            raise StoreError(f"no document with id {doc_id}")
+        return rows[0][0]
+
+    def get_span(self, span_id: int) -> Span:
+        rows = self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id])
+        if not rows:
+            raise StoreError(f"no span with id {span_id}")
+        return _span(rows[0])
+
+    def update_span(self, span_id: int, **changes) -> Span:
+        """Change label, start, end, decision, origin or score of a stored span."""
+        span = self.get_span(span_id).with_(**changes)
+        if span.end > self._length(span.doc_id):
+            raise StoreError(f"span {span.start}..{span.end} is outside document {span.doc_id}")
+        with self.atomic():
+            self.db.execute(
+                "UPDATE spans SET kind = ?, start_char = ?, end_char = ?, label = ?, origin = ?,"
+                " decision = ?, score = ?, suggestion_id = ?, updated_at = ? WHERE id = ?",
+                [span.kind.value, span.start, span.end, span.label, span.origin,
+                 span.decision.value, span.score, span.suggestion_id, _now(), span_id],
+            )
+        return span
+
+    def delete_span(self, span_id: int) -> tuple[Span, list[Argument]]:
+        """Delete a span and the arguments that use it; returns both so undo can restore them."""
+        with self.atomic():
+            span = self.get_span(span_id)
+            rows = self._q(
+                f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE trigger_id = ? OR argument_id = ?"
+                " ORDER BY id", [span_id, span_id],
+            )
+            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return span, [_argument(r) for r in rows]
+
+    def spans(self, doc_id: int, layer: str | None = None) -> list[Span]:
+        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE document_id = ?"
+        params: list = [doc_id]
+        if layer is not None:
+            sql += " AND layer = ?"
+            params.append(layer)
+        return [_span(r) for r in self._q(sql + " ORDER BY start_char, end_char DESC, id", params)]
+
+    def add_argument(self, argument: Argument) -> Argument:
+        trigger, arg = self.get_span(argument.trigger_id), self.get_span(argument.argument_id)
+        if trigger.kind is not SpanKind.TRIGGER:
+            raise StoreError(f"span {trigger.id} is not an event trigger")
+        if trigger.layer != arg.layer or trigger.doc_id != arg.doc_id:
+            raise StoreError("an argument must be in the same document and layer as its trigger")
+        with self.atomic():
+            cursor = self.db.execute(
+                f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [argument.id, argument.trigger_id, argument.role, argument.argument_id,
+                 argument.origin, argument.decision.value, argument.score],
+            )
+        return Argument(argument.trigger_id, argument.role, argument.argument_id,
+                        argument.origin, argument.decision, argument.score, cursor.lastrowid)
+
+    def get_argument(self, argument_id: int) -> Argument:
+        rows = self._q(f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE id = ?", [argument_id])
+        if not rows:
+            raise StoreError(f"no argument with id {argument_id}")
+        return _argument(rows[0])
+
+    def delete_argument(self, argument_id: int) -> Argument:
+        with self.atomic():
+            argument = self.get_argument(argument_id)
+            self.db.execute("DELETE FROM arguments WHERE id = ?", [argument_id])
+        return argument
+
+    def arguments(self, doc_id: int, layer: str | None = None) -> list[Argument]:
+        sql = (f"SELECT {', '.join('a.' + c.strip() for c in ARGUMENT_COLUMNS.split(','))} "
+               "FROM arguments a JOIN spans t ON t.id = a.trigger_id WHERE t.document_id = ?")
+        params: list = [doc_id]
+        if layer is not None:
+            sql += " AND t.layer = ?"
+            params.append(layer)
+        return [_argument(r) for r in self._q(sql + " ORDER BY a.id", params)]
+
+    def annotations(self, doc_id: int, layer: str, *, effective: bool = False) -> Annotations:
+        """One layer's spans and arguments on a document; `effective` drops tombstones."""
+        spans = self.spans(doc_id, layer)
+        arguments = self.arguments(doc_id, layer)
+        if effective:
+            spans = [s for s in spans if s.is_effective]
+            keep = {s.id for s in spans}
+            arguments = [a for a in arguments if a.trigger_id in keep and a.argument_id in keep
+                         and a.decision is not Decision.REJECTED]
+        return Annotations(spans, arguments)
+
+    def pending_suggestions(self, doc_id: int, annotator: str) -> Annotations:
+        """Suggestions `annotator` has not decided on: not linked to, nor at a place they marked."""
+        mine = self.spans(doc_id, annotator)
+        decided = {s.suggestion_id for s in mine if s.suggestion_id is not None}
+        places = {(s.start, s.end, s.kind) for s in mine}
+        spans = [s for s in self.spans(doc_id, SUGGESTIONS)
+                 if s.id not in decided and (s.start, s.end, s.kind) not in places]
+        keep = {s.id for s in spans}
+        arguments = [a for a in self.arguments(doc_id, SUGGESTIONS) if a.trigger_id in keep]
+        return Annotations(spans, arguments)
+
+    def clear_layer(self, doc_id: int, layer: str) -> None:
+        with self.atomic():
+            self.db.execute("DELETE FROM spans WHERE document_id = ? AND layer = ?",
+                            [doc_id, layer])
+
+    # --- layers and status ---------------------------------------------------------------
+    def layers(self) -> list[str]:
+        rows = self._q("SELECT DISTINCT layer FROM spans UNION "
+                       "SELECT DISTINCT annotator FROM document_status ORDER BY 1")
+        return [r[0] for r in rows]
+
+    def annotators(self) -> list[str]:
+        """People with a layer or a status; not the suggestions and gold layers."""
+        return [name for name in self.layers() if name not in (SUGGESTIONS, GOLD)]
+
+    def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO document_status (document_id, annotator, status, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(document_id, annotator) DO UPDATE SET "
+                "status = excluded.status, updated_at = excluded.updated_at",
+                [doc_id, annotator, Status(status).value, _now()],
+            )
+
+    def status(self, doc_id: int, annotator: str) -> Status:
+        rows = self._q("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
+                       [doc_id, annotator])
+        return Status(rows[0][0]) if rows else Status.TODO
+
+    def done_ids(self, annotator: str) -> set[int]:
+        rows = self._q("SELECT document_id FROM document_status WHERE annotator = ? AND status = ?",
+                       [annotator, Status.DONE.value])
+        return {r[0] for r in rows}
+
+    # --- search --------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 100) -> list[SearchHit]:
+        """Full-text search over document names and text (SQLite FTS5, porter stemming)."""
+        phrase = '"' + query.replace('"', '""') + '"'
+        rows = self._q(
+            "SELECT d.id, d.name, snippet(documents_fts, 1, '[', ']', '…', 12) "
+            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+            [phrase, limit],
+        )
+        return [SearchHit(*r) for r in rows]
+
+    # --- statistics ----------------------------------------------------------------------
+    def stats(self) -> dict:
+        """Counts people want before they trust a corpus; `annotator stats` prints them."""
+        tokens = sum(len(json.loads(r[0])) for r in self._q("SELECT tokens FROM document_analysis"))
+        by_layer: dict[str, dict] = {}
+        for layer, kind, label, decision, n in self._q(
+            "SELECT layer, kind, label, decision, count(*) FROM spans "
+            "GROUP BY layer, kind, label, decision ORDER BY layer, kind, label"
+        ):
+            entry = by_layer.setdefault(layer, {"entity": {}, "trigger": {}, "rejected": 0})
+            if decision == Decision.REJECTED.value:
+                entry["rejected"] += n
+            else:
+                entry[kind][label] = entry[kind].get(label, 0) + n
+        done = dict(self._q("SELECT annotator, count(*) FROM document_status WHERE status = ? "
+                            "GROUP BY annotator ORDER BY annotator", [Status.DONE.value]))
+        return {
+            "project": str(self.path),
+            "schema_version": self.version,
+            "documents": self.count_documents(),
+            "characters": self._q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
+            "analysed_documents": self._q("SELECT count(*) FROM document_analysis")[0][0],
+            "tokens": tokens,
+            "annotators": self.annotators(),
+            "spans": {
+                layer: {"entities": e["entity"], "triggers": e["trigger"],
+                        "rejected": e["rejected"]}
+                for layer, e in by_layer.items()
+            },
+            "events": {
+                layer: dict(self._q(
+                    "SELECT label, count(*) FROM spans WHERE layer = ? AND kind = 'trigger' "
+                    "AND decision != 'rejected' GROUP BY label ORDER BY label", [layer]))
+                for layer in by_layer
+            },
+            "arguments": dict(self._q(
+                "SELECT t.layer, count(*) FROM arguments a JOIN spans t ON t.id = a.trigger_id "
+                "GROUP BY t.layer ORDER BY t.layer")),
+            "done": {name: done.get(name, 0) for name in self.annotators()},
+        }
+
+
+__all__ = ["AddReport", "Analysis", "SCHEMA_VERSION", "SearchHit", "Store", "StoreError"]

@@ -38,7 +38,7 @@ def read_text_file(path: Path) -> Document:
         raise InputError(f"{size} bytes is over the {MAX_DOCUMENT_BYTES} byte limit", path)
     text = _decode(path, path.read_bytes())
     if not text.strip():
-        raise InputError(f"empty file", path)
+        raise InputError("empty file", path)
     return Document(name=path.stem, text=text, meta={"source": path.name})
 
 
@@ -46,7 +46,7 @@ def read_jsonl_file(path: Path) -> Iterator[Document]:
     """Prodigy/doccano-style input: one `{"text": ..., "meta": {...}}` object per line."""
     data = path.read_bytes()
     if not data.strip():
-        raise InputError(f"empty file", path)
+        raise InputError("empty file", path)
     for number, raw in enumerate(data.splitlines(), 1):
         if not raw.strip():
             continue
@@ -59,10 +59,10 @@ def read_jsonl_file(path: Path) -> Iterator[Document]:
             raise InputError(f"expected a JSON object, got {type(record).__name__}", path, number)
         text = record.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise InputError(f"no \"text\" string in this record", path, number)
+            raise InputError("no \"text\" string in this record", path, number)
         meta = record.get("meta") or {}
         if not isinstance(meta, dict):
-            raise InputError(f"\"meta\" must be an object", path, number)
+            raise InputError("\"meta\" must be an object", path, number)
         name = str(meta.get("name") or meta.get("id") or f"{path.stem}-{number}")
         yield Document(name=name, text=text, meta={**meta, "source": f"{path.name}:{number}"})
 
@@ -79,7 +79,7 @@ def expand_paths(paths: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"no such file or folder", path)
+            raise InputError("no such file or folder", path)
     return files
 
 

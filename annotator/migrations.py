@@ -76,11 +76,15 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class NewerProjectError(RuntimeError):
+    pass
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply the migrations this database lacks; returns the version it is at now."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
-        raise RuntimeError(
+        raise NewerProjectError(
             f"this project was written by a newer annotator (schema {current}, "
             f"this version knows up to {SCHEMA_VERSION}); upgrade annotator to open it"
         )

@@ -1,4 +1,4 @@
-"""The domain model: documents, their tokens, and the spans and events people and models put on them.
+"""The domain model: documents, their tokens, and the spans and events put on them.
 
 Plain dataclasses with no dependencies, so every layer (store, NLP, formats, agreement, GUI) speaks
 the same language. Offsets are Python code-point offsets into `Document.text`, end exclusive.
@@ -100,7 +100,7 @@ class Span:
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
-            raise ValueError(f"span offsets must satisfy 0 <= start < end, got {self.start}..{self.end}")
+            raise ValueError(f"span offsets need 0 <= start < end, got {self.start}..{self.end}")
         if not self.label:
             raise ValueError("a span needs a label")
 

@@ -8,9 +8,10 @@ database as JSON so it travels with the data, and convertible to and from brat's
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from annotator.paths import DEFAULT_SCHEMA
 
@@ -176,7 +177,9 @@ class Schema:
                 required = []
                 for part in filter(None, (p.strip() for p in rest.split(","))):
                     if ":" not in part:
-                        raise SchemaError(f"{source}:{number}: event argument without type: {part!r}")
+                        raise SchemaError(
+                            f"{source}:{number}: event argument without type: {part!r}"
+                        )
                     role, types = part.split(":", 1)
                     optional = role.endswith(("?", "*"))
                     role = role.rstrip("?*+{}0123456789-")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator.migrations import SCHEMA_VERSION, migrate
+from annotator.migrations import SCHEMA_VERSION, NewerProjectError, migrate
 from annotator.model import (
     GOLD,
     SUGGESTIONS,
@@ -128,6 +128,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{self.path}: not an annotator project ({exc})") from exc
+        except NewerProjectError as exc:
+            conn.close()
+            raise StoreError(f"{self.path}: {exc}") from exc
 
     # --- life cycle ----------------------------------------------------------------------
     def close(self) -> None:

@@ -1,0 +1,322 @@
+"""The agreement report: every measure for every annotator pair, per document and over the
+corpus, as one JSON-able dict that the CLI prints, the HTML page renders and the GUI shows.
+
+Shape (the keys the issue fixes, and more)::
+
+    {"annotators": [...], "documents": N, "labels": [...] | null,
+     "pairs": [{"a", "b", "documents", "tokens",
+                "span_f1": {"exact": {"micro", "macro", "p", "r", "per_label": {L: {"p", "r",
+                            "f1", "support", "tp", "fp", "fn"}}}, "overlap": {...}},
+                "cohen_kappa", "trigger_f1", "argument_f1",
+                "triggers": {"exact": {...}, "overlap": {...}}, "arguments": {"p", "r", "f1",
+                "support", ...}, "confusion": {"labels", "matrix"}, "disagreements"}],
+     "fleiss_kappa", "krippendorff_alpha", "summary": {...}, "tokenisation": {...},
+     "per_document": [...], "disagreements": [...]}
+
+A measure that is not defined is `null`, and the object holding it has a `not_defined` dict
+mapping that key to the reason (see `measures` for the conventions). Spans are compared per
+kind: entity spans give span F1, κ, α and the confusion matrices; triggers give trigger F1
+(span + event type, exact); arguments give argument F1 (trigger span and type, role, argument
+span). Token κ and α label each token with the entity label covering it, or `O`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from annotator.agreement.collect import DocumentLayers, collect, comparison_documents
+from annotator.agreement.matching import (
+    OUTSIDE,
+    Aligned,
+    align,
+    argument_tuples,
+    span_counts,
+    token_labels,
+)
+from annotator.agreement.measures import (
+    PRF,
+    LabelledF1,
+    Score,
+    cohen_kappa_counts,
+    confusion_table,
+    fleiss_kappa,
+    krippendorff_alpha_counts,
+    mean_score,
+    prf_from_multisets,
+)
+from annotator.model import Annotations, Span, SpanKind
+from annotator.store import Store
+
+#: In confusion matrices: "the other annotator has no span here".
+NOTHING = "(none)"
+#: Characters of text shown on each side of a disagreement.
+CONTEXT = 60
+
+Progress = Callable[[int, int], "bool | None"]
+
+
+class Cancelled(Exception):
+    """The progress callback asked to stop."""
+
+
+def put(target: dict, key: str, score: Score) -> None:
+    """Write a score as a JSON value; an undefined one becomes null plus its reason."""
+    target[key] = None if score.value is None else round(score.value, 6)
+    if score.reason is not None:
+        target.setdefault("not_defined", {})[key] = score.reason
+
+
+def f1_block(counts: LabelledF1) -> dict:
+    out: dict = {}
+    put(out, "micro", counts.micro)
+    put(out, "macro", counts.macro)
+    total = counts.total
+    put(out, "p", total.precision)
+    put(out, "r", total.recall)
+    out["per_label"] = {label: prf_block(c) for label, c in counts.per_label.items()}
+    return out
+
+
+def prf_block(counts: PRF) -> dict:
+    out: dict = {}
+    put(out, "p", counts.precision)
+    put(out, "r", counts.recall)
+    put(out, "f1", counts.f1)
+    out.update(support=counts.support, tp=counts.tp, fp=counts.fp, fn=counts.fn)
+    return out
+
+
+@dataclass
+class _View:
+    """One annotator's side of one document, filtered by label."""
+
+    entities: list[Span]
+    triggers: list[Span]
+    arguments: Counter
+    tokens: dict[int, str]
+
+    @classmethod
+    def of(cls, annotations: Annotations, tokens: list[tuple[int, int]],
+           labels: Collection[str] | None) -> _View:
+        spans = [s for s in annotations.spans if labels is None or s.label in labels]
+        entities = [s for s in spans if s.kind is SpanKind.ENTITY]
+        triggers = [s for s in spans if s.kind is SpanKind.TRIGGER]
+        return cls(entities, triggers,
+                   argument_tuples(annotations, keep={t.id for t in triggers}),
+                   token_labels(tokens, entities))
+
+
+@dataclass
+class _PairTotals:
+    documents: int = 0
+    exact: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
+    overlap: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
+    trigger_exact: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
+    trigger_overlap: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
+    arguments: PRF = field(default_factory=PRF)
+    tokens: Counter = field(default_factory=Counter)
+    confusion: Counter = field(default_factory=Counter)
+    disagreements: int = 0
+
+
+def _token_pairs(n_tokens: int, a: dict[int, str], b: dict[int, str]) -> Counter:
+    pairs = Counter((a.get(i, OUTSIDE), b.get(i, OUTSIDE)) for i in a.keys() | b.keys())
+    pairs[OUTSIDE, OUTSIDE] += n_tokens - len(a.keys() | b.keys())
+    return pairs
+
+
+def _span_json(span: Span | None, text: str) -> dict | None:
+    if span is None:
+        return None
+    return {"start": span.start, "end": span.end, "label": span.label,
+            "text": span.text_in(text)}
+
+
+def _disagreement(doc: DocumentLayers, a: str, b: str, item: Aligned) -> dict:
+    lo = max(0, item.start - CONTEXT)
+    hi = min(len(doc.text), item.end + CONTEXT)
+    return {
+        "doc_id": doc.doc_id, "document": doc.name, "a": a, "b": b,
+        "kind": (item.a or item.b).kind.value, "type": item.kind,
+        "start": item.start, "end": item.end,
+        "a_span": _span_json(item.a, doc.text), "b_span": _span_json(item.b, doc.text),
+        "context": {"start": lo, "text": doc.text[lo:hi]},
+    }
+
+
+class _Builder:
+    """Accumulates a corpus one document at a time (linear in its size)."""
+
+    def __init__(self, annotators: Sequence[str], labels: Collection[str] | None):
+        self.annotators = list(annotators)
+        self.labels = None if labels is None else set(labels)
+        self.pairs = {pair: _PairTotals() for pair in combinations(self.annotators, 2)}
+        self.units: Counter = Counter()
+        self.documents: list[dict] = []
+        self.disagreements: list[dict] = []
+        self.tokenisation: Counter = Counter()
+
+    def add(self, doc: DocumentLayers) -> None:
+        views = {a: _View.of(doc.layers[a], doc.tokens, self.labels)
+                 for a in self.annotators if a in doc.layers}
+        self.tokenisation[doc.tokenisation] += 1
+        self._add_units(len(doc.tokens), views)
+        record: dict = {
+            "id": doc.doc_id, "name": doc.name, "tokens": len(doc.tokens),
+            "tokenisation": doc.tokenisation, "annotators": list(views),
+            "spans": {a: len(v.entities) for a, v in views.items()},
+            "triggers": {a: len(v.triggers) for a, v in views.items()},
+            "pairs": [],
+        }
+        for (a, b), totals in self.pairs.items():
+            if a in views and b in views:
+                record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b], totals))
+        for key, what in (("span_f1_exact", "span F1"), ("span_f1_overlap", "span F1"),
+                          ("cohen_kappa", "kappa"), ("trigger_f1", "trigger F1"),
+                          ("argument_f1", "argument F1")):
+            put(record, key, mean_score((Score(p[key], (p.get("not_defined") or {}).get(key))
+                                         for p in record["pairs"]), what))
+        record["disagreements"] = sum(p["disagreements"] for p in record["pairs"])
+        self.documents.append(record)
+
+    def _add_units(self, n_tokens: int, views: dict[str, _View]) -> None:
+        """Token label tuples over all annotators (None = not on this document), counted."""
+        covered = set().union(*(v.tokens.keys() for v in views.values())) if views else set()
+        for index in covered:
+            self.units[tuple(views[a].tokens.get(index, OUTSIDE) if a in views else None
+                             for a in self.annotators)] += 1
+        outside = tuple(OUTSIDE if a in views else None for a in self.annotators)
+        self.units[outside] += n_tokens - len(covered)
+
+    def _add_pair(self, doc: DocumentLayers, a: str, b: str, va: _View, vb: _View,
+                  totals: _PairTotals) -> dict:
+        exact = span_counts(va.entities, vb.entities, overlap=False)
+        overlap = span_counts(va.entities, vb.entities, overlap=True)
+        trigger_exact = span_counts(va.triggers, vb.triggers, overlap=False)
+        arguments = prf_from_multisets(va.arguments, vb.arguments)
+        tokens = _token_pairs(len(doc.tokens), va.tokens, vb.tokens)
+        totals.documents += 1
+        totals.exact += exact
+        totals.overlap += overlap
+        totals.trigger_exact += trigger_exact
+        totals.trigger_overlap += span_counts(va.triggers, vb.triggers, overlap=True)
+        totals.arguments += arguments
+        totals.tokens.update(tokens)
+        differences = 0
+        for side_a, side_b, entities in ((va.entities, vb.entities, True),
+                                         (va.triggers, vb.triggers, False)):
+            for item in align(side_a, side_b):
+                if entities:
+                    totals.confusion[(item.a.label if item.a else NOTHING,
+                                      item.b.label if item.b else NOTHING)] += 1
+                if not item.agree:
+                    differences += 1
+                    self.disagreements.append(_disagreement(doc, a, b, item))
+        totals.disagreements += differences
+        out: dict = {"a": a, "b": b}
+        put(out, "span_f1_exact", exact.micro)
+        put(out, "span_f1_overlap", overlap.micro)
+        put(out, "cohen_kappa", cohen_kappa_counts(tokens))
+        put(out, "trigger_f1", trigger_exact.micro)
+        put(out, "argument_f1", arguments.f1)
+        out["disagreements"] = differences
+        return out
+
+    def result(self) -> dict:
+        report: dict = {
+            "annotators": self.annotators,
+            "documents": len(self.documents),
+            "labels": None if self.labels is None else sorted(self.labels),
+            "pairs": [self._pair_json(a, b, t) for (a, b), t in self.pairs.items()],
+        }
+        put(report, "fleiss_kappa", self._fleiss())
+        put(report, "krippendorff_alpha", self._alpha())
+        report["summary"] = self._summary(report["pairs"])
+        report["tokenisation"] = {
+            "stored": self.tokenisation["stored"], "regex": self.tokenisation["regex"],
+            "note": ("documents without stored tokens (never pre-annotated) were split into "
+                     "words and punctuation by a regular expression"
+                     if self.tokenisation["regex"] else "all documents use their stored tokens"),
+        }
+        report["per_document"] = self.documents
+        report["disagreements"] = self.disagreements
+        return report
+
+    def _pair_json(self, a: str, b: str, t: _PairTotals) -> dict:
+        out: dict = {"a": a, "b": b, "documents": t.documents,
+                     "tokens": sum(t.tokens.values()),
+                     "span_f1": {"exact": f1_block(t.exact), "overlap": f1_block(t.overlap)}}
+        put(out, "cohen_kappa", cohen_kappa_counts(t.tokens))
+        put(out, "trigger_f1", t.trigger_exact.micro)
+        put(out, "argument_f1", t.arguments.f1)
+        out["triggers"] = {"exact": f1_block(t.trigger_exact),
+                           "overlap": f1_block(t.trigger_overlap)}
+        out["arguments"] = prf_block(t.arguments)
+        out["confusion"] = confusion_table(t.confusion, NOTHING)
+        out["disagreements"] = t.disagreements
+        return out
+
+    def _fleiss(self) -> Score:
+        if len(self.annotators) < 2:
+            return Score.undefined("needs at least two annotators")
+        complete = {u: n for u, n in self.units.items() if None not in u and n}
+        if not complete:
+            return Score.undefined("no document was annotated by every annotator")
+        categories = sorted({label for u in complete for label in u})
+        return fleiss_kappa([[u.count(c) for c in categories] for u in complete],
+                            list(complete.values()))
+
+    def _alpha(self) -> Score:
+        if len(self.annotators) < 2:
+            return Score.undefined("needs at least two annotators")
+        return krippendorff_alpha_counts(self.units)
+
+    @staticmethod
+    def _summary(pairs: list[dict]) -> dict:
+        """Means over annotator pairs, for the headline figures."""
+        def values(pick: Callable[[dict], tuple[float | None, str | None]]) -> list[Score]:
+            return [Score(*pick(p)) for p in pairs]
+
+        def note(p: dict, key: str) -> str | None:
+            return (p.get("not_defined") or {}).get(key)
+
+        out: dict = {}
+        for mode in ("exact", "overlap"):
+            put(out, f"span_f1_{mode}", mean_score(values(
+                lambda p, m=mode: (p["span_f1"][m]["micro"],
+                                   note(p["span_f1"][m], "micro"))), "span F1"))
+        for key in ("cohen_kappa", "trigger_f1", "argument_f1"):
+            put(out, key, mean_score(values(lambda p, k=key: (p[k], note(p, k))), key))
+        return out
+
+
+def agreement_report(documents: Iterable[DocumentLayers], annotators: Sequence[str], *,
+                     labels: Collection[str] | None = None, total: int | None = None,
+                     progress: Progress | None = None) -> dict:
+    """The report for these documents (see the module docstring for its shape).
+
+    `progress(done, total)` is called after each document; returning False raises `Cancelled`.
+    """
+    builder = _Builder(annotators, labels)
+    for done, doc in enumerate(documents, 1):
+        builder.add(doc)
+        if progress is not None and progress(done, total or done) is False:
+            raise Cancelled()
+    return builder.result()
+
+
+def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,
+                      labels: Collection[str] | None = None, include_all: bool = False,
+                      progress: Progress | None = None) -> dict:
+    """Agreement in a project between `annotators` (default: everyone with a layer)."""
+    annotators = list(annotators) if annotators is not None else store.annotators()
+    doc_ids = comparison_documents(store, annotators, include_all=include_all)
+    report = agreement_report(
+        collect(store, annotators, include_all=include_all, doc_ids=doc_ids), annotators,
+        labels=labels, total=len(doc_ids), progress=progress)
+    report["project"] = str(store.path)
+    report["selection"] = "all documents worked on" if include_all else "documents all marked done"
+    return report

@@ -16,7 +16,7 @@ from annotator.store import Store, StoreError
 app = typer.Typer(
     name="annotator",
     help="Label news articles with entities and events, measure agreement, export training data.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     rich_markup_mode=None,
 )

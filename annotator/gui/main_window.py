@@ -1,0 +1,508 @@
+"""The main window: document list | article | event frame, spans and palette; menus and keys.
+
+Every command is a `QAction` (menu text, shortcut, slot), so menus, keys, the palette and the
+Help → Shortcuts sheet are one list. Single-key annotation actions are scoped to the article
+(`WidgetWithChildrenShortcut`), so typing in a search field never labels anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui import jobs
+from annotator.gui.article_view import ArticleView
+from annotator.gui.document_list import DocumentList
+from annotator.gui.event_panel import EventPanel
+from annotator.gui.find import AnnotateAll, CorpusSearch, FindBar
+from annotator.gui.palette import LabelPalette
+from annotator.gui.session import Session
+from annotator.gui.shortcuts import ShortcutSheet
+from annotator.gui.span_panel import SpanPanel
+from annotator.model import SpanKind, Status
+from annotator.store import Store
+
+ROLE_KEYS = 9
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, annotator: str, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.session = Session(store, annotator, self)
+        self.setWindowTitle(f"{store.path.stem} — Annotator")
+        self.view = ArticleView(self.session)
+        self.find_bar = FindBar(self.session, self.view)
+        self.documents = DocumentList(self.session)
+        self.span_panel = SpanPanel(self.session)
+        self.event_panel = EventPanel(self.session)
+        self.label_actions: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self._build_layout()
+        self._build_status_bar()
+        self._connect()
+        self.documents.reload()
+        self._update_progress()
+        first = self.documents.neighbour(1)
+        if first is not None:
+            self.open_document(first)
+        self.resize(1500, 920)
+
+    # --- building ----------------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], object], keys: tuple[str, ...] = (),
+                *, local: bool = False, tip: str = "") -> QAction:
+        """A command; `local` ones only listen while the article has the focus."""
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _checked=False: slot())
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if local:
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        s = self.session
+        a = self._action
+        self.act_open = a("&Open Project…", self.choose_project, ("Ctrl+O",))
+        self.act_new = a("&New Project…", self.new_project, ("Ctrl+N",))
+        self.act_import = a("&Import Documents…", self.import_documents, ("Ctrl+I",))
+        self.act_export = a("&Export…", self.export_project, ("Ctrl+Shift+E",))
+        self.act_preannotate = a("&Pre-annotate Documents…", self.preannotate, ("Ctrl+Shift+P",))
+        self.act_annotator = a("Switch &Annotator…", self.switch_annotator)
+        self.act_quit = a("&Quit", self.close, ("Ctrl+Q",))
+        self.act_undo = s.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = s.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_find = a("&Find…", self.find_in_document, ("Ctrl+F",))
+        self.act_find_next = a("Find &Next", lambda: self.find_bar.step(1), ("F3",))
+        self.act_find_prev = a("Find Pre&vious", lambda: self.find_bar.step(-1), ("Shift+F3",))
+        self.act_find_corpus = a("Find in &Corpus…", self.find_in_corpus, ("Ctrl+Shift+F",))
+        self.act_escape = a("Cancel", self.cancel, ("Escape",), local=True,
+                            tip="Stop picking an argument, clear the selection")
+
+        self.act_accept = a("&Accept Suggestion", s.accept, ("Return", "Space"), local=True)
+        self.act_reject = a("&Reject / Delete", s.reject, ("X", "Backspace"), local=True)
+        self.act_delete = a("&Delete Span", s.delete, ("Delete",), local=True)
+        self.act_accept_all = a("Accept A&ll Remaining Suggestions", s.accept_all,
+                                ("Ctrl+Shift+A",), local=True)
+        self.act_next_span = a("&Next Span", lambda: self.step_span(1), ("Tab",), local=True)
+        self.act_prev_span = a("&Previous Span", lambda: self.step_span(-1), ("Shift+Tab",),
+                               local=True)
+        self.act_next_suggestion = a("Next S&uggestion", lambda: self.step_span(1, True),
+                                     ("Ctrl+Tab",), local=True)
+        self.act_grow_start = a("Grow Start ←", lambda: s.resize("start", -1), ("Alt+Left",),
+                                local=True)
+        self.act_shrink_start = a("Shrink Start →", lambda: s.resize("start", 1),
+                                  ("Alt+Right",), local=True)
+        self.act_grow_end = a("Grow End →", lambda: s.resize("end", 1), ("Alt+Shift+Right",),
+                              local=True)
+        self.act_shrink_end = a("Shrink End ←", lambda: s.resize("end", -1),
+                                ("Alt+Shift+Left",), local=True)
+        self.act_trigger = a("Make &Event Trigger…", self.choose_event_type, ("Ctrl+E",),
+                             local=True)
+        self.act_all = a("Annotate All &Occurrences…", self.annotate_all, ("Ctrl+Shift+L",),
+                         local=True)
+        self.role_actions = [
+            a(f"Fill Role {n}", lambda n=n: self.choose_role_number(n), (f"Alt+{n}",),
+              local=True)
+            for n in range(1, ROLE_KEYS + 1)
+        ]
+        for label, spec in {**s.schema.entities, **s.schema.events}.items():
+            keys = (spec.key,) if spec.key else ()
+            self.label_actions[label] = a(label, lambda lb=label: self.apply_label(lb), keys,
+                                          local=True, tip=spec.description or label)
+
+        self.act_next_doc = a("&Next Document", lambda: self.step_document(1),
+                              ("Ctrl+PgDown",))
+        self.act_prev_doc = a("&Previous Document", lambda: self.step_document(-1),
+                              ("Ctrl+PgUp",))
+        self.act_done = a("Mark &Done and Go to Next", self.mark_done_and_next,
+                          ("Ctrl+Return",))
+        self.act_reopen = a("Mark In &Progress", lambda: s.set_status(Status.IN_PROGRESS))
+        self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, ("F1",))
+        self.act_about = a("&About Annotator", self.about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([self.act_new, self.act_open])
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        file.addActions([self.act_import, self.act_export, self.act_preannotate])
+        file.addSeparator()
+        file.addAction(self.act_annotator)
+        file.addSeparator()
+        file.addAction(self.act_quit)
+
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addActions([self.act_find, self.act_find_next, self.act_find_prev,
+                         self.act_find_corpus])
+
+        annotate = bar.addMenu("&Annotate")
+        entities = annotate.addMenu("&Entity Label")
+        entities.addActions([self.label_actions[lb] for lb in self.session.schema.entities])
+        events = annotate.addMenu("E&vent Type")
+        events.addActions([self.label_actions[lb] for lb in self.session.schema.events])
+        annotate.addAction(self.act_trigger)
+        annotate.addSeparator()
+        annotate.addActions([self.act_accept, self.act_reject, self.act_delete,
+                             self.act_accept_all])
+        annotate.addSeparator()
+        annotate.addActions([self.act_next_span, self.act_prev_span, self.act_next_suggestion])
+        size = annotate.addMenu("&Resize Span")
+        size.addActions([self.act_grow_start, self.act_shrink_start, self.act_grow_end,
+                         self.act_shrink_end])
+        roles = annotate.addMenu("Fill Event R&ole")
+        roles.addActions(self.role_actions)
+        annotate.addSeparator()
+        annotate.addActions([self.act_all, self.act_escape])
+
+        self.review_menu = bar.addMenu("&Review")
+        self.review_menu.addActions([self.act_next_doc, self.act_prev_doc])
+        self.review_menu.addSeparator()
+        self.review_menu.addActions([self.act_done, self.act_reopen])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_about])
+
+    def _build_layout(self) -> None:
+        center = QWidget()
+        center.setObjectName("articlePane")
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.doc_title = QLabel()
+        self.doc_title.setObjectName("documentTitle")
+        self.doc_title.setContentsMargins(40, 10, 16, 4)
+        column.addWidget(self.doc_title)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.find_bar)
+
+        palette = LabelPalette(self.session.schema, self.label_actions)
+        side = QSplitter(Qt.Vertical)
+        side.setChildrenCollapsible(False)
+        event_box = _titled("Event", self.event_panel)
+        tabs = QTabWidget()
+        tabs.setDocumentMode(True)
+        tabs.addTab(self.span_panel, "Spans")
+        tabs.addTab(palette, "Labels")
+        side.addWidget(event_box)
+        side.addWidget(tabs)
+        side.setSizes([300, 520])
+
+        left = _titled("Documents", self.documents)
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(center)
+        split.addWidget(side)
+        split.setStretchFactor(1, 1)
+        split.setSizes([280, 820, 400])
+        split.setChildrenCollapsible(False)
+        self.setCentralWidget(split)
+        for widget in (self.span_panel, self.event_panel.tree, palette):
+            widget.setFocusPolicy(Qt.NoFocus)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.annotator_label = QLabel()
+        self.progress_label = QLabel()
+        self.saved_label = QLabel("All changes saved")
+        self.saved_label.setObjectName("savedLabel")
+        for label in (self.annotator_label, self.progress_label, self.saved_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+        self._update_annotator()
+
+    def _connect(self) -> None:
+        s = self.session
+        self.documents.documentChosen.connect(self.open_document)
+        self.span_panel.spanChosen.connect(self.choose_span)
+        self.view.spanClicked.connect(self.span_clicked)
+        self.view.contextRequested.connect(self.context_menu)
+        self.event_panel.roleChosen.connect(self.choose_role)
+        self.event_panel.argumentRemoved.connect(s.remove_argument)
+        s.saved.connect(self.saved_label.setText)
+        s.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        s.statusChanged.connect(lambda _doc: self._update_progress())
+        s.pendingRoleChanged.connect(self._pending_role_changed)
+        s.annotatorChanged.connect(lambda _name: self._annotator_changed())
+        s.documentOpened.connect(self._document_opened)
+        s.selectionChanged.connect(self._selection_changed)
+
+    # --- documents ---------------------------------------------------------------------------
+    def open_document(self, doc_id: int) -> None:
+        self.session.open_document(doc_id)
+        self.view.setFocus()
+
+    def _document_opened(self, doc_id: int) -> None:
+        doc = self.session.view.doc
+        words = len(doc.text.split())
+        self.doc_title.setText(f"<span style='font-size:13pt;font-weight:600'>{doc.name}</span>"
+                               f"&nbsp;&nbsp;<span style='color:gray'>{words:,} words</span>")
+        self.settings.setValue(f"lastDocument/{self.session.store.path}", doc_id)
+
+    def step_document(self, direction: int) -> None:
+        target = self.documents.neighbour(direction)
+        if target is None:
+            self.statusBar().showMessage("No more documents in this list", 4000)
+            return
+        self.open_document(target)
+
+    def mark_done_and_next(self) -> None:
+        self.session.set_status(Status.DONE)
+        following = self.documents.neighbour(1)
+        if following is not None:
+            self.open_document(following)
+        else:
+            self.statusBar().showMessage("Done — that was the last document in the list", 5000)
+
+    def _update_progress(self) -> None:
+        done, total = self.documents.counts()
+        self.progress_label.setText(f"{done} of {total} documents done")
+
+    def _update_annotator(self) -> None:
+        self.annotator_label.setText(f"Annotator: <b>{self.session.annotator}</b>")
+
+    def _annotator_changed(self) -> None:
+        self._update_annotator()
+        self.documents.reload()
+        self._update_progress()
+
+    # --- spans -------------------------------------------------------------------------------
+    def apply_label(self, label: str) -> None:
+        self.session.label(label, self.view.selection())
+        self._clear_text_selection()
+
+    def _clear_text_selection(self) -> None:
+        cursor = self.view.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.view.setTextCursor(cursor)
+
+    def step_span(self, direction: int, pending_only: bool = False) -> None:
+        position = self.view.offsets.to_py(self.view.textCursor().position())
+        span = self.session.neighbour(direction, position, pending_only=pending_only)
+        if span is not None:
+            self.choose_span(span.id)
+
+    def choose_span(self, span_id: int) -> None:
+        self.session.select(span_id)
+        span = self.session.selected()
+        if span is not None:
+            self.view.show_span(span)
+            self.view.setFocus()
+
+    def span_clicked(self, span_id: int) -> None:
+        span = self.session.view.by_id.get(span_id) if self.session.view else None
+        if self.session.pending_role and span is not None:
+            self.session.fill_role(self.session.pending_role, span)
+            return
+        self.session.select(span_id if span is not None else None)
+
+    def _selection_changed(self) -> None:
+        span = self.session.selected()
+        if span is None:
+            return
+        text = span.text_in(self.session.view.doc.text)
+        what = "suggested " if self.session.view.is_suggestion(span) else ""
+        hint = ("Enter accepts, X rejects, a label key relabels" if what
+                else "a label key relabels, Delete deletes, Alt+arrows resize")
+        self.statusBar().showMessage(f"{what}{span.label} “{text[:60]}” — {hint}", 8000)
+
+    def cancel(self) -> None:
+        if self.session.pending_role:
+            self.session.set_pending_role(None)
+            return
+        self._clear_text_selection()
+        self.session.select(None)
+
+    def context_menu(self, span_id: int, where: QPoint) -> None:
+        span = self.session.view.by_id.get(span_id) if self.session.view else None
+        menu = QMenu(self)
+        if span is not None:
+            self.session.select(span.id)
+            if self.session.view.is_suggestion(span):
+                menu.addAction(self.act_accept)
+            menu.addAction(self.act_reject)
+            if not self.session.view.is_suggestion(span):
+                menu.addAction(self.act_delete)
+            event = self.session.current_event()
+            if event is not None and span.kind is SpanKind.ENTITY:
+                for argument, filler in self.session.view.arguments_of(event):
+                    if filler.id == span.id:
+                        remove = menu.addAction(f"Remove as {argument.role} of {event.label}")
+                        remove.triggered.connect(
+                            lambda _c=False, arg=argument: self.session.remove_argument(arg))
+            menu.addSeparator()
+            relabel = menu.addMenu("Relabel as")
+        else:
+            relabel = menu.addMenu("Label selection as")
+        entity_menu = relabel.addMenu("Entity")
+        entity_menu.addActions([self.label_actions[lb] for lb in self.session.schema.entities])
+        event_menu = relabel.addMenu("Event")
+        event_menu.addActions([self.label_actions[lb] for lb in self.session.schema.events])
+        menu.addSeparator()
+        menu.addActions([self.act_all, self.act_accept_all])
+        menu.exec(where)
+
+    def choose_event_type(self) -> None:
+        types = list(self.session.schema.events)
+        current = self.session.selected()
+        start = types.index(current.label) if current and current.label in types else 0
+        label, ok = QInputDialog.getItem(self, "Event type", "Make an event trigger of type:",
+                                         types, start, False)
+        if ok:
+            self.apply_label(label)
+
+    # --- events ------------------------------------------------------------------------------
+    def choose_role_number(self, number: int) -> None:
+        roles = self.event_panel.roles()
+        if number <= len(roles):
+            self.choose_role(roles[number - 1])
+
+    def choose_role(self, role: str) -> None:
+        if self.session.current_event() is None:
+            return
+        self.session.set_pending_role(role)
+        self.view.setFocus()
+
+    def _pending_role_changed(self, role: str) -> None:
+        event = self.session.current_event()
+        if role and event is not None:
+            self.statusBar().showMessage(
+                f"Pick the {role} of {event.label}: click a span, or select text and press a "
+                f"label key. Esc cancels.")
+        else:
+            self.statusBar().clearMessage()
+
+    # --- find --------------------------------------------------------------------------------
+    def find_in_document(self) -> None:
+        selection = self.view.selection()
+        text = self.session.view.doc.text[slice(*selection)] if selection else ""
+        self.find_bar.open(text if "\n" not in text else "")
+
+    def find_in_corpus(self) -> None:
+        dialog = CorpusSearch(self.session.store, self)
+        dialog.opened.connect(self._open_hit)
+        dialog.show()
+
+    def _open_hit(self, doc_id: int, query: str) -> None:
+        self.open_document(doc_id)
+        self.find_bar.open(query)
+        self.find_bar.step(1)
+
+    def annotate_all(self) -> None:
+        selection = self.view.selection()
+        span = self.session.selected()
+        if selection is not None:
+            start, end = self.session.view.snap(*selection) or selection
+            label = span.label if span else next(iter(self.session.schema.entities))
+        elif span is not None:
+            start, end, label = span.start, span.end, span.label
+        else:
+            self.statusBar().showMessage("Select a span or some text first", 4000)
+            return
+        needle = self.session.view.doc.text[start:end]
+        dialog = AnnotateAll(self.session, needle, label, self)
+        if dialog.exec():
+            self.session.annotate_all(dialog.checked(), dialog.chosen_label())
+
+    # --- projects and jobs -------------------------------------------------------------------
+    def choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
+                                              "Annotator projects (*.db *.sqlite);;All files (*)")
+        if path:
+            jobs.open_project_window(Path(path), self)
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "project.db",
+                                              "Annotator projects (*.db)")
+        if path:
+            jobs.open_project_window(Path(path), self)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in jobs.recent_projects(self.settings):
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(
+                lambda _c=False, p=path: jobs.open_project_window(Path(p), self))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def import_documents(self) -> None:
+        jobs.import_dialog(self)
+
+    def export_project(self) -> None:
+        jobs.export_dialog(self)
+
+    def preannotate(self) -> None:
+        jobs.preannotate(self)
+
+    def reload_project(self) -> None:
+        """After a background job changed the file: fresh list, fresh view of the document."""
+        doc_id = self.session.doc_id
+        self.documents.reload()
+        self._update_progress()
+        if doc_id is not None:
+            self.session.view = None
+            self.session.open_document(doc_id)
+
+    def switch_annotator(self) -> None:
+        name, ok = QInputDialog.getText(self, "Annotator", "Your name (each annotator has their "
+                                        "own layer):", text=self.session.annotator)
+        if ok and name.strip():
+            self.settings.setValue("annotator", name.strip())
+            self.session.set_annotator(name.strip())
+
+    # --- help --------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        ShortcutSheet(self.menuBar(), self).show()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Annotator",
+                          "<b>Annotator</b><br>Entities and events for news corpora: spaCy "
+                          "suggests, people decide, every edit is saved at once.")
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+    def restore_geometry(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(10, 8, 10, 8)
+    layout.setSpacing(6)
+    heading = QLabel(title)
+    heading.setObjectName("paneHeading")
+    layout.addWidget(heading)
+    layout.addWidget(widget, 1)
+    return box

@@ -1,0 +1,396 @@
+"""The open project as the window sees it: one store, one annotator, one document, one history.
+
+Every change goes through `Session.apply`, which runs an `annotator.edits` edit against SQLite
+(so it is on disk before anything repaints), records it on the `QUndoStack`, reloads what the
+annotator sees on the document and tells the views by signal. The widgets never write to the
+store themselves, so undo, the "saved" indicator and the repaint can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from annotator import edits
+from annotator.gui.undo import EditCommand
+from annotator.model import (
+    SUGGESTIONS,
+    Argument,
+    Decision,
+    Document,
+    Span,
+    SpanKind,
+    Status,
+    Token,
+)
+from annotator.store import Store, StoreError
+
+WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass
+class DocumentView:
+    """What one annotator sees on one document: their layer plus the suggestions still open."""
+
+    doc: Document
+    tokens: list[Token]
+    #: own spans (tombstones of rejected suggestions left out) and pending suggestions, in
+    #: reading order (start, longest first)
+    spans: list[Span] = field(default_factory=list)
+    #: own arguments and the arguments of pending suggested events
+    arguments: list[Argument] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_id = {s.id: s for s in self.spans}
+        self.starts = [s.start for s in self.spans]
+        self.token_starts = [t.start for t in self.tokens]
+
+    @staticmethod
+    def is_suggestion(span: Span) -> bool:
+        return span.layer == SUGGESTIONS
+
+    def pending(self) -> list[Span]:
+        return [s for s in self.spans if s.layer == SUGGESTIONS]
+
+    def arguments_of(self, trigger: Span) -> list[tuple[Argument, Span]]:
+        return [(a, self.by_id[a.argument_id]) for a in self.arguments
+                if a.trigger_id == trigger.id and a.argument_id in self.by_id]
+
+    def events_using(self, span: Span) -> list[Span]:
+        return [self.by_id[a.trigger_id] for a in self.arguments
+                if a.argument_id == span.id and a.trigger_id in self.by_id]
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """A selection grown to whole tokens (spaCy's, else words), without outer whitespace."""
+        text = self.doc.text
+        pieces = ([(t.start, t.end) for t in self.tokens] if self.tokens else
+                  [m.span() for m in WORD.finditer(text, max(0, start - 200), end + 200)])
+        inside = [p for p in pieces if p[0] < end and p[1] > start]
+        if not inside:
+            return None
+        return inside[0][0], inside[-1][1]
+
+    def token_edges(self) -> list[tuple[int, int]]:
+        if self.tokens:
+            return [(t.start, t.end) for t in self.tokens]
+        return [m.span() for m in WORD.finditer(self.doc.text)]
+
+    def step(self, span: Span, edge: str, direction: int) -> tuple[int, int] | None:
+        """`span` with its `edge` ("start"/"end") moved by one token; None if that empties it."""
+        pieces = self.token_edges()
+        starts = [p[0] for p in pieces]
+        ends = [p[1] for p in pieces]
+        start, end = span.start, span.end
+        if edge == "start":
+            i = (bisect_left(starts, start) - 1 if direction < 0
+                 else bisect_right(starts, start))
+            if not 0 <= i < len(starts):
+                return None
+            start = starts[i]
+        else:
+            i = bisect_right(ends, end) if direction > 0 else bisect_left(ends, end) - 1
+            if not 0 <= i < len(ends):
+                return None
+            end = ends[i]
+        return (start, end) if start < end else None
+
+    def find_same_place(self, start: int, end: int, kind: SpanKind) -> Span | None:
+        i = bisect_left(self.starts, start)
+        while i < len(self.spans) and self.spans[i].start == start:
+            if self.spans[i].end == end and self.spans[i].kind is kind:
+                return self.spans[i]
+            i += 1
+        return None
+
+
+class Session(QObject):
+    documentOpened = Signal(int)
+    annotationsChanged = Signal()
+    selectionChanged = Signal()
+    statusChanged = Signal(int)
+    saved = Signal(str)
+    message = Signal(str)
+    pendingRoleChanged = Signal(str)
+    annotatorChanged = Signal(str)
+
+    def __init__(self, store: Store, annotator: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self.undo_stack = QUndoStack(self)
+        self.view: DocumentView | None = None
+        self.selected_id: int | None = None
+        #: the trigger whose frame the event panel shows; stays while its arguments are picked
+        self.event_id: int | None = None
+        #: a role chosen in the event panel, waiting for the span that fills it
+        self.pending_role: str | None = None
+
+    # --- documents ---------------------------------------------------------------------------
+    @property
+    def schema(self):
+        return self.store.schema
+
+    @property
+    def doc_id(self) -> int | None:
+        return self.view.doc.id if self.view else None
+
+    def open_document(self, doc_id: int) -> None:
+        if self.doc_id == doc_id:
+            return
+        doc = self.store.document(doc_id)
+        self.view = DocumentView(doc, self.store.tokens(doc_id))
+        self.selected_id = self.event_id = None
+        self.set_pending_role(None)
+        if self.store.status(doc_id, self.annotator) is Status.TODO:
+            self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
+            self.statusChanged.emit(doc_id)
+        self._load()
+        self.documentOpened.emit(doc_id)
+        self.annotationsChanged.emit()
+        self.selectionChanged.emit()
+
+    def _load(self) -> None:
+        doc_id = self.view.doc.id
+        mine = [s for s in self.store.spans(doc_id, self.annotator)
+                if s.decision is not Decision.REJECTED]
+        pending = self.store.pending_suggestions(doc_id, self.annotator)
+        keep = {s.id for s in mine}
+        arguments = [a for a in self.store.arguments(doc_id, self.annotator)
+                     if a.trigger_id in keep and a.argument_id in keep]
+        spans = sorted(mine + pending.spans, key=lambda s: (s.start, -s.end, s.id))
+        self.view = DocumentView(self.view.doc, self.view.tokens, spans,
+                                 arguments + pending.arguments)
+
+    def set_annotator(self, name: str) -> None:
+        self.annotator = name
+        self.undo_stack.clear()
+        doc_id, self.view = self.doc_id, None
+        self.annotatorChanged.emit(name)
+        if doc_id is not None:
+            self.open_document(doc_id)
+
+    # --- edits -------------------------------------------------------------------------------
+    def apply(self, edit: edits.Edit, select: Callable[[edits.Edit], int | None] | None = None,
+              doc_id: int | None = None) -> bool:
+        """Run `edit` now, in one transaction, and put it on the undo history."""
+        try:
+            edit.apply(self.store)
+        except StoreError as exc:
+            self.message.emit(f"Not changed: {exc}")
+            return False
+        self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True))
+        self._changed(select(edit) if select else self.selected_id)
+        return True
+
+    def run_edit(self, doc_id: int, action: Callable[[Store], None]) -> None:
+        """Undo and redo land here; they first bring back the document the edit was made on."""
+        if doc_id != self.doc_id:
+            self.open_document(doc_id)
+        action(self.store)
+        self._changed(self.selected_id)
+
+    def _changed(self, select: int | None) -> None:
+        self._load()
+        self.saved.emit(datetime.now().strftime("Saved %H:%M:%S"))
+        if self.event_id not in self.view.by_id:
+            self.event_id = None
+        self.annotationsChanged.emit()
+        self.select(select if select in self.view.by_id else None)
+
+    # --- selection ---------------------------------------------------------------------------
+    def select(self, span_id: int | None) -> None:
+        self.selected_id = span_id
+        span = self.selected()
+        if span is not None and span.kind is SpanKind.TRIGGER:
+            self.event_id = span.id
+        elif span is not None and self.event_id is not None:
+            events = {t.id for t in self.view.events_using(span)}
+            if self.event_id not in events and self.pending_role is None:
+                self.event_id = next(iter(events), None)
+        self.selectionChanged.emit()
+
+    def selected(self) -> Span | None:
+        return self.view.by_id.get(self.selected_id) if self.view else None
+
+    def current_event(self) -> Span | None:
+        return self.view.by_id.get(self.event_id) if self.view else None
+
+    def neighbour(self, direction: int, position: int = 0, *, pending_only: bool = False
+                  ) -> Span | None:
+        """The span after (1) or before (-1) the selected one, or else after `position`."""
+        spans = self.view.pending() if pending_only else self.view.spans
+        if not spans:
+            return None
+        current = self.selected()
+        order = [(s.start, -s.end, s.id) for s in spans]
+        here = ((current.start, -current.end, current.id) if current
+                else (position, 1, 0) if direction > 0 else (position, -10**9, 0))
+        i = bisect_right(order, here) if direction > 0 else bisect_left(order, here) - 1
+        return spans[i] if 0 <= i < len(spans) else None
+
+    def set_pending_role(self, role: str | None) -> None:
+        self.pending_role = role
+        self.pendingRoleChanged.emit(role or "")
+
+    # --- intents: what a key press means -----------------------------------------------------
+    def label(self, label: str, selection: tuple[int, int] | None) -> None:
+        """A label key: a new span on the selected text, or relabel the selected span."""
+        kind = SpanKind.TRIGGER if label in self.schema.events else SpanKind.ENTITY
+        if selection is not None:
+            snapped = self.view.snap(*selection)
+            if snapped is None:
+                self.message.emit("Select some words first")
+                return
+            same = self.view.find_same_place(*snapped, kind)
+            if same is None and self.pending_role and kind is SpanKind.ENTITY:
+                self._link(self.pending_role, None,
+                           edits.new_span(self.doc_id, *snapped, label, self.annotator))
+                return
+            if same is None:
+                self.apply(edits.new_span(self.doc_id, *snapped, label, self.annotator, kind),
+                           select=lambda e: e.added.id)
+                return
+            target = same
+        else:
+            target = self.selected()
+            if target is None:
+                self.message.emit("Select text or a span first, then press a label key")
+                return
+        if target.label == label and not self.view.is_suggestion(target):
+            return
+        self.apply(edits.relabel(self.store, target, label, self.annotator), select=_chosen)
+
+    def accept(self) -> None:
+        span = self.selected()
+        if span is None or not self.view.is_suggestion(span):
+            self.message.emit("Select a suggestion to accept (Tab moves between them)")
+            return
+        following = self._next_pending_after(span)
+        self.apply(edits.accept(self.store, span, self.annotator),
+                   select=lambda e: _chosen(e) if following is None else None)
+        if following is not None:
+            self._select_place(following)
+
+    def reject(self) -> None:
+        span = self.selected()
+        if span is None:
+            self.message.emit("Select a span or suggestion first")
+            return
+        following = self._next_pending_after(span)
+        self.apply(edits.reject(self.store, span, self.annotator), select=lambda e: None)
+        if following is not None:
+            self._select_place(following)
+
+    def delete(self) -> None:
+        span = self.selected()
+        if span is None:
+            return
+        if self.view.is_suggestion(span):
+            self.reject()
+            return
+        self.apply(edits.RemoveSpan(span.id, f"Delete {span.label}"), select=lambda e: None)
+
+    def accept_all(self) -> None:
+        edit = edits.accept_all(self.store, self.doc_id, self.annotator)
+        if not edit.edits:
+            self.message.emit("No suggestions left on this document")
+            return
+        self.apply(edit, select=lambda e: None)
+
+    def resize(self, edge: str, direction: int) -> None:
+        span = self.selected()
+        if span is None:
+            return
+        extent = self.view.step(span, edge, direction)
+        if extent is None:
+            self.message.emit("A span keeps at least one token")
+            return
+        self.apply(edits.resize(self.store, span, *extent, self.annotator), select=_chosen)
+
+    def fill_role(self, role: str, span: Span) -> None:
+        """Make `span` the `role` argument of the current event (accepting suggestions used)."""
+        trigger = self.current_event()
+        if trigger is None or span.id == trigger.id:
+            return
+        if span.kind is SpanKind.TRIGGER:
+            self.message.emit("An argument must be an entity, not an event trigger")
+            return
+        self._link(role, span)
+
+    def _link(self, role: str, span: Span | None, new_entity: edits.AddSpan | None = None
+              ) -> None:
+        """One undo step: accept the suggested trigger and argument if need be, then link."""
+        trigger = self.current_event()
+        steps: list = []
+        head: edits.AddSpan | int = trigger.id
+        copies: dict[int, edits.AddSpan] = {}
+        if self.view.is_suggestion(trigger):
+            accepted = edits.accept(self.store, trigger, self.annotator)
+            steps.append(accepted)
+            parts = accepted.edits if isinstance(accepted, edits.Compound) else [accepted]
+            head = parts[0]
+            # accepting an event brings its suggested arguments along: reuse those copies
+            copies = {p.span.suggestion_id: p for p in parts[1:] if isinstance(p, edits.AddSpan)}
+        if new_entity is not None:
+            target: edits.AddSpan | int = new_entity
+            steps.append(new_entity)
+        elif self.view.is_suggestion(span):
+            target = copies.get(span.id) or edits.accept(self.store, span, self.annotator)
+            if span.id not in copies:
+                steps.append(target)
+        else:
+            target = span.id
+        steps.append(edits.LateArgument(head, role, target))
+        self.set_pending_role(None)
+
+        def keep_event(_edit) -> int:
+            self.event_id = head if isinstance(head, int) else head.added.id
+            return self.event_id
+
+        self.apply(edits.Compound(steps, f"Set {role} of {trigger.label}"), select=keep_event)
+
+    def remove_argument(self, argument: Argument) -> None:
+        if argument.id is None or argument.decision is Decision.SUGGESTED:
+            self.message.emit("Accept the suggested event first to change its arguments")
+            return
+        self.apply(edits.RemoveArgument(argument.id, f"Remove {argument.role}"))
+
+    def set_status(self, status: Status) -> None:
+        self.apply(edits.SetStatus(self.doc_id, self.annotator, status,
+                                   f"Mark {status.value.replace('_', ' ')}"))
+        self.statusChanged.emit(self.doc_id)
+
+    def annotate_all(self, places: list[tuple[int, int, int]], label: str) -> None:
+        """New spans at (doc_id, start, end) places, as one undo step."""
+        kind = SpanKind.TRIGGER if label in self.schema.events else SpanKind.ENTITY
+        new = [edits.new_span(d, s, e, label, self.annotator, kind) for d, s, e in places]
+        if new:
+            self.apply(edits.Compound(new, f"Label {len(new)} occurrences as {label}"))
+            for doc_id in {d for d, _, _ in places}:
+                self.statusChanged.emit(doc_id)
+
+    def _next_pending_after(self, span: Span) -> tuple[int, int, SpanKind] | None:
+        pending = [s for s in self.view.pending() if s.id != span.id
+                   and (s.start, -s.end) > (span.start, -span.end)]
+        return (pending[0].start, pending[0].end, pending[0].kind) if pending else None
+
+    def _select_place(self, place: tuple[int, int, SpanKind]) -> None:
+        found = self.view.find_same_place(*place)
+        self.select(found.id if found else None)
+
+
+def _chosen(edit: edits.Edit) -> int | None:
+    """The span an edit leaves the annotator looking at."""
+    if isinstance(edit, edits.Compound):
+        edit = edit.edits[0]
+    if isinstance(edit, edits.AddSpan):
+        return edit.added.id
+    if isinstance(edit, edits.UpdateSpan):
+        return edit.span_id
+    return None

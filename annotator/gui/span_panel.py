@@ -1,0 +1,116 @@
+"""The document's spans as a table: text, label, kind and where each came from.
+
+A model over the session's current list (reset per edit costs nothing: the view asks only for
+the rows it shows), so a 1,000-span article stays as fast as a short one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.gui.session import Session
+from annotator.model import MANUAL, SUGGESTIONS, Decision, Span, SpanKind
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()
+
+
+def state(span: Span) -> str:
+    """What an annotator needs to know about a span's provenance, in two words."""
+    if span.layer == SUGGESTIONS:
+        return "suggested"
+    if span.origin == MANUAL:
+        return "manual"
+    return "edited" if span.decision is Decision.EDITED else "accepted"
+
+
+class SpanModel(QAbstractTableModel):
+    HEADERS = ("Text", "Label", "State")
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.spans: list[Span] = []
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.spans = list(self.session.view.spans) if self.session.view else []
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: ModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.DisplayRole):
+        span = self.spans[index.row()]
+        column = index.column()
+        if role == Qt.DisplayRole:
+            text = span.text_in(self.session.view.doc.text).replace("\n", " ")
+            return (text, span.label, state(span))[column]
+        if role == Qt.UserRole:
+            return span.id
+        if role == Qt.DecorationRole and column == 1:
+            return QColor(self.session.schema.color(span.label))
+        if role == Qt.FontRole and (column == 2 and span.layer == SUGGESTIONS
+                                    or column == 1 and span.kind is SpanKind.TRIGGER):
+            font = QFont()
+            font.setItalic(span.layer == SUGGESTIONS)
+            font.setBold(span.kind is SpanKind.TRIGGER)
+            return font
+        if role == Qt.ToolTipRole:
+            score = f", score {span.score:.2f}" if span.score is not None else ""
+            return f"{span.label} ({span.kind.value}) from {span.origin}{score}"
+        return None
+
+    def row_of(self, span_id: int | None) -> int | None:
+        for i, span in enumerate(self.spans):
+            if span.id == span_id:
+                return i
+        return None
+
+
+class SpanPanel(QTableView):
+    spanChosen = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("spanTable")
+        self.model_ = SpanModel(session)
+        self.setModel(self.model_)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setFocusPolicy(Qt.ClickFocus)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        self.clicked.connect(lambda index: self.spanChosen.emit(index.data(Qt.UserRole)))
+        session.annotationsChanged.connect(self.model_.reload)
+        session.selectionChanged.connect(self._follow_selection)
+
+    def _follow_selection(self) -> None:
+        row = self.model_.row_of(self.session.selected_id)
+        if row is None:
+            self.clearSelection()
+            return
+        self.selectRow(row)
+        self.scrollTo(self.model_.index(row, 0))
+
+
+

@@ -7,8 +7,11 @@ message on stderr and exit status 1.
 
 from __future__ import annotations
 
+from annotator.cli import (
+    corpus,  # noqa: F401  (registers import, stats)
+    gui,  # noqa: F401  (registers gui, and the GUI as default)
+)
 from annotator.cli.app import app
-from annotator.cli import corpus  # noqa: F401  (registers import, stats)
 
 
 def main() -> None:

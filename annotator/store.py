@@ -490,6 +490,18 @@ class Store:
                        [annotator, Status.DONE.value])
         return {r[0] for r in rows}
 
+    def statuses(self, annotator: str) -> dict[int, Status]:
+        """Every status `annotator` has recorded, by document id (unlisted documents are todo)."""
+        rows = self._q("SELECT document_id, status FROM document_status WHERE annotator = ?",
+                       [annotator])
+        return {doc_id: Status(status) for doc_id, status in rows}
+
+    def annotated_ids(self, layer: str) -> set[int]:
+        """Documents on which `layer` holds at least one accepted or edited span."""
+        rows = self._q("SELECT DISTINCT document_id FROM spans WHERE layer = ? AND decision IN "
+                       "(?, ?)", [layer, Decision.ACCEPTED.value, Decision.EDITED.value])
+        return {r[0] for r in rows}
+
     # --- search --------------------------------------------------------------------------
     def search(self, query: str, limit: int = 100) -> list[SearchHit]:
         """Full-text search over document names and text (SQLite FTS5, porter stemming)."""

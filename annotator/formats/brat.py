@@ -1,0 +1,250 @@
+"""brat standoff: `NAME.txt` + `NAME.ann` per document and the collection's `annotation.conf`::
+
+    T1	PERSON 0 11	Mike Pompeo
+    T2	Contact-Meet 12 16	meet
+    T3	PERSON 17 20	Kim
+    E1	Contact-Meet:T2 Participant:T1 Participant2:T3
+
+Entities and triggers are `T` lines (a trigger's type is its event type), events are `E` lines
+whose repeated roles are numbered as brat does (`Participant`, `Participant2`). brat type names
+allow no ':', so `Contact:Meet` is written `Contact-Meet` (see `schema.brat_event_name`) and
+mapped back through the project schema on import; `annotation.conf` is the project schema
+(plus any label in use that it lacks). Offsets are code points into the `.txt`, as ours.
+
+Import reads the same, and the collection's `annotation.conf` (in the folder of the `.ann` or
+above) so event types the project lacks arrive with their roles. What our model cannot hold is
+reported with file:line and not imported: discontinuous spans, attributes and modifiers (`A`,
+`M`), relations (`R`), equivalences (`*`), normalisations (`N`), notes (`#`), events as event
+arguments, and triggers used as arguments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.formats.context import ExportContext, ImportContext, extended_schema
+from annotator.formats.records import Mention, Record
+from annotator.model import SpanKind
+from annotator.schema import Schema, SchemaError, brat_event_name
+
+CONF = "annotation.conf"
+UNSAFE = re.compile(r"[^\w.\-]+")
+NOT_HELD = {
+    "A": "brat attributes (A lines) not imported",
+    "M": "brat modifiers (M lines) not imported",
+    "R": "brat relations (R lines) not imported",
+    "*": "brat equivalences (* lines) not imported",
+    "N": "brat normalisations (N lines) not imported",
+    "#": "brat notes (# lines) not imported",
+}
+
+
+# --- writing -----------------------------------------------------------------------------
+def _file_stem(name: str, used: set[str]) -> str:
+    stem = UNSAFE.sub("_", name).strip("._") or "document"
+    candidate, n = stem, 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{stem}-{n}"
+    used.add(candidate.lower())
+    return candidate
+
+
+def ann_lines(record: Record) -> Iterator[str]:
+    """The `.ann` lines of a record (entities first, then triggers, then events)."""
+    ids: dict[int, str] = {}
+    order = sorted(range(len(record.spans)),
+                   key=lambda i: (record.spans[i].kind is SpanKind.TRIGGER, record.spans[i].start,
+                                  -record.spans[i].end, record.spans[i].label))
+    for number, i in enumerate(order, 1):
+        mention = record.spans[i]
+        ids[i] = f"T{number}"
+        label = (brat_event_name(mention.label) if mention.kind is SpanKind.TRIGGER
+                 else mention.label)
+        shown = re.sub(r"[\t\r\n]", " ", mention.text_in(record.text))
+        yield f"T{number}\t{label} {mention.start} {mention.end}\t{shown}\n"
+    roles: dict[int, list[tuple[str, int]]] = {}
+    for trigger, role, argument in record.arguments:
+        roles.setdefault(trigger, []).append((role, argument))
+    events = [i for i in order if record.spans[i].kind is SpanKind.TRIGGER]
+    for number, i in enumerate(events, 1):
+        parts = [f"{brat_event_name(record.spans[i].label)}:{ids[i]}"]
+        seen: dict[str, int] = {}
+        for role, argument in roles.get(i, []):
+            seen[role] = seen.get(role, 0) + 1
+            numbered = role if seen[role] == 1 else f"{role}{seen[role]}"
+            parts.append(f"{numbered}:{ids[argument]}")
+        yield f"E{number}\t{' '.join(parts)}\n"
+
+
+def write(records: Iterable[Record], folder: Path, context: ExportContext) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = {CONF.rsplit(".", 1)[0]}
+    labels: dict[str, SpanKind] = {}
+    for record in records:
+        stem = _file_stem(record.name, used)
+        (folder / f"{stem}.txt").write_text(record.text, encoding="utf-8", newline="")
+        (folder / f"{stem}.ann").write_text("".join(ann_lines(record)), encoding="utf-8",
+                                            newline="")
+        labels.update((m.label, m.kind) for m in record.spans)
+    schema = extended_schema(context.schema, labels)
+    (folder / CONF).write_text(schema.to_brat_conf() + "\n", encoding="utf-8")
+
+
+# --- reading -----------------------------------------------------------------------------
+def read(path: Path, context: ImportContext) -> Iterator[Record]:
+    """`path` is a collection folder (searched recursively), an `.ann` or its `.txt`."""
+    if path.is_dir():
+        anns = sorted(path.rglob("*.ann"))
+        if not anns:
+            raise InputError("no .ann files in this folder", path)
+        root = path
+    elif path.exists():
+        anns, root = [path.with_suffix(".ann")], path.parent
+    else:
+        raise InputError("no such file or folder", path)
+    confs: dict[Path, Schema] = {}
+    for ann in anns:
+        schema = _collection_schema(ann.parent, root, confs, context)
+        yield _read_document(ann, context, schema)
+
+
+def _collection_schema(folder: Path, root: Path, confs: dict[Path, Schema],
+                       context: ImportContext) -> Schema | None:
+    """The nearest annotation.conf from `folder` up to `root`, as brat looks it up."""
+    for candidate in [folder, *folder.parents]:
+        conf = candidate / CONF
+        if conf.is_file():
+            if conf not in confs:
+                try:
+                    confs[conf] = Schema.from_brat_conf(_decode(conf), str(conf))
+                except SchemaError as exc:
+                    raise InputError(str(exc)) from exc
+                context.schemas.append(confs[conf])
+            return confs[conf]
+        if candidate == root or candidate == candidate.parent:
+            return None
+    return None
+
+
+def _decode(path: Path) -> str:
+    """Exact text: brat counts the offsets of a `.txt` from its first code point, so no BOM
+    stripping or newline translation."""
+    if not path.is_file():
+        raise InputError("missing (brat needs the .txt beside each .ann)", path)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", path) from exc
+
+
+def _event_labels(context: ImportContext, conf: Schema | None) -> tuple[dict[str, str], set]:
+    """brat event names mapped to project event types, and every name known as an event."""
+    names = {brat_event_name(label): label for label in context.schema.events}
+    known = set(names) | (set(conf.events) if conf else set())
+    return names, known
+
+
+def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Record:
+    text = _decode(ann.with_suffix(".txt"))
+    names, event_names = _event_labels(context, conf)
+    spans: dict[str, tuple[str, int, int, int]] = {}
+    events: list[tuple[str, str, list[tuple[str, str]], int]] = []
+    skipped: set[str] = set()
+    for number, line in enumerate(_decode(ann).split("\n"), 1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        where = f"{ann.name}:{number}"
+        kind = line[0]
+        if kind == "T":
+            found = _text_bound(line, text, ann, number)
+            if found is None:
+                context.notes.add("discontinuous brat spans not imported", where)
+                skipped.add(line.split("\t", 1)[0])
+            else:
+                spans[found[0]] = (*found[1:], number)
+        elif kind == "E":
+            events.append((*_event(line, ann, number), number))
+        elif kind in NOT_HELD:
+            context.notes.add(NOT_HELD[kind], where)
+        else:
+            raise InputError(f"not a brat annotation line: {line[:40]!r}", ann, number)
+    record = Record(ann.stem, text, {"source": ann.name}, annotated=True, source=str(ann))
+    triggers = {trigger.partition(":")[2] for _, trigger, _, _ in events}
+    index: dict[str, int] = {}
+    for ident, (label, start, end, _number) in spans.items():
+        if ident in triggers:
+            continue
+        if label in event_names:
+            index[ident] = record.add(Mention(start, end, names.get(label, label),
+                                              SpanKind.TRIGGER))
+        else:
+            index[ident] = record.add(Mention(start, end, label))
+    for ident, trigger, arguments, number in events:
+        where = f"{ann.name}:{number}"
+        event_type, _, trigger_id = trigger.partition(":")
+        if trigger_id in skipped:
+            context.notes.add("brat events on a discontinuous trigger not imported", where)
+            continue
+        if trigger_id not in spans:
+            raise InputError(f"event {ident} refers to {trigger_id}, which is not a T line",
+                             ann, number)
+        _, start, end, _ = spans[trigger_id]
+        position = record.add(Mention(start, end, names.get(event_type, event_type),
+                                      SpanKind.TRIGGER))
+        for role, target in arguments:
+            if target in skipped:
+                context.notes.add("event arguments on a discontinuous span not imported", where)
+            elif target.startswith("E") or target in triggers or (
+                    target in index and record.spans[index[target]].kind is SpanKind.TRIGGER):
+                context.notes.add("event arguments that are events or triggers not imported",
+                                  where)
+            elif target not in index:
+                raise InputError(f"event {ident} refers to {target}, which is not a T line",
+                                 ann, number)
+            else:
+                record.arguments.append((position, _role(role), index[target]))
+    return record
+
+
+def _text_bound(line: str, text: str, ann: Path, number: int) -> tuple | None:
+    """(id, label, start, end) of a `T` line, None when discontinuous; checks the text."""
+    fields = line.split("\t")
+    if len(fields) < 2:
+        raise InputError("a T line needs tab-separated id, 'Type start end' and text", ann,
+                         number)
+    label, _, where = fields[1].partition(" ")
+    if ";" in where:
+        return None
+    try:
+        start, end = (int(x) for x in where.split())
+    except ValueError:
+        raise InputError(f"bad offsets {where!r} (expected 'start end')", ann, number) from None
+    if not 0 <= start < end <= len(text):
+        raise InputError(f"span {start}..{end} is outside the text ({len(text)} characters)",
+                         ann, number)
+    if len(fields) > 2:
+        expected = re.sub(r"\s", " ", text[start:end])
+        if re.sub(r"\s", " ", fields[2]) != expected:
+            raise InputError(f"span text {fields[2]!r} does not match the .txt at {start}..{end}"
+                             f" ({text[start:end]!r})", ann, number)
+    return fields[0], label, start, end
+
+
+def _event(line: str, ann: Path, number: int) -> tuple[str, str, list[tuple[str, str]]]:
+    fields = line.split("\t")
+    parts = fields[1].split() if len(fields) > 1 else []
+    if not parts or any(":" not in p for p in parts):
+        raise InputError("an E line needs 'Type:T1 Role:T2 ...'", ann, number)
+    arguments = [tuple(p.rsplit(":", 1)) for p in parts[1:]]
+    return fields[0], parts[0], arguments
+
+
+def _role(numbered: str) -> str:
+    """`Participant2` -> `Participant`: brat numbers repeated roles."""
+    return numbered.rstrip("0123456789") or numbered

@@ -1,0 +1,416 @@
+"""Import and export of training data: the two entry points the CLI and the GUI call.
+
+`export_project(store, fmt, output, layer=..., status=..., split=..., seed=..., progress=...)`
+streams the selected documents of one layer through a format's writer and returns an
+`ExportReport`; `import_files(store, paths, fmt, annotator=..., progress=...)` reads files through
+a format's reader into a layer and returns an `ImportReport`. Both reports carry `warnings` (what
+a format could not hold or what was skipped, counted, with the documents or file:line places)
+and a `summary` of human-readable lines.
+
+Which documents an export takes (`status`):
+- `done`: documents the annotator marked done. For the `gold` layer, documents whose gold
+  status is done, or, when nobody recorded a gold status, that hold gold annotations
+  (adjudicating a document is what puts spans in gold).
+- `any`: documents the annotator touched: marked in progress or done, or holding their spans.
+  Untouched documents are never exported: an empty document would teach a model "no entities".
+
+What an import does:
+- documents are matched by content (`store.document_by_hash`): annotations for a text the
+  project holds attach to it; other texts become new documents;
+- spans go to the `annotator` layer, else the one the file names (Prodigy `_annotator_id`, a
+  DocBin's user data), else `imported`; origin `import:<format>`, decision accepted; a span the
+  layer already holds is not added twice, so importing a file again changes nothing;
+- a document that arrives annotated (any record of an annotation tool, even with no spans) is
+  marked done for that layer, so agreement and export pick it up like finished work;
+- tokens and sentences a file brings (spaCy, Prodigy, CoNLL) are stored when the document has
+  no analysis yet;
+- labels the project schema lacks are added to it (and reported);
+- all or nothing: every file is read and checked first, then one transaction writes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.formats.context import (
+    ExportContext,
+    Format,
+    ImportContext,
+    extended_schema,
+)
+from annotator.formats.records import Record, record_from_layer
+from annotator.formats.registry import FORMATS, PLAIN_FORMATS, detect_format
+from annotator.importing import expand_paths
+from annotator.model import (
+    GOLD,
+    SUGGESTIONS,
+    Argument,
+    Decision,
+    Document,
+    SpanKind,
+    Status,
+    content_hash,
+)
+from annotator.model import Span as StoredSpan
+from annotator.store import Store
+
+Progress = Callable[[int, int], "bool | None"]
+
+#: the layer imported annotations go to when neither the command nor the file names one
+IMPORTED = "imported"
+STATUSES = ("done", "any")
+SCHEMES = ("IOB2", "IOB1", "BILOU")
+#: what a folder must hold, at most, for an export to replace it
+IMPORT_FORMATS = {**PLAIN_FORMATS, **FORMATS}
+#: what an `auto` import takes from a folder that is not a brat collection
+AUTO_SUFFIXES = (".txt", ".jsonl")
+EXPORT_SUFFIXES = frozenset({".txt", ".ann", ".conf", ".spacy", ".jsonl", ".conll", ".cfg"})
+
+
+class Cancelled(Exception):
+    """The progress callback asked to stop; nothing was written."""
+
+
+@dataclass
+class ExportReport:
+    format: str
+    output: Path
+    layer: str
+    documents: int = 0
+    entities: int = 0
+    events: int = 0
+    files: list[Path] = field(default_factory=list)
+    #: documents per part of a train/dev split
+    parts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> list[str]:
+        lines = [f"exported {self.documents} documents of layer {self.layer!r} as {self.format}: "
+                 f"{self.entities} entity spans, {self.events} events"]
+        if self.parts:
+            lines.append(", ".join(f"{n} {part} documents" for part, n in self.parts.items()))
+        lines += [f"wrote {path}" for path in self.files]
+        return lines + [f"warning: {w}" for w in self.warnings]
+
+
+@dataclass
+class ImportReport:
+    format: str
+    files: int = 0
+    documents_added: int = 0
+    documents_matched: int = 0
+    spans_added: int = 0
+    arguments_added: int = 0
+    #: layer -> documents that received annotations in it
+    layers: dict[str, int] = field(default_factory=dict)
+    labels_added: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> list[str]:
+        lines = [f"read {self.files} files ({self.format}): {self.documents_added} new documents,"
+                 f" {self.documents_matched} already in the project"]
+        for layer, n in self.layers.items():
+            lines.append(f"layer {layer!r}: annotations on {n} documents")
+        if self.layers:
+            lines.append(f"added {self.spans_added} spans and {self.arguments_added} event "
+                         "arguments")
+        if self.labels_added:
+            lines.append("added to the project schema: " + ", ".join(self.labels_added))
+        return lines + [f"warning: {w}" for w in self.warnings]
+
+
+def _tick(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and progress(done, total) is False:
+        raise Cancelled("cancelled")
+
+
+# --- export ------------------------------------------------------------------------------
+def default_layer(store: Store) -> str:
+    """The layer to export when none is named: the only annotator, or gold when it is alone."""
+    candidates = store.annotators()
+    if store.annotated_ids(GOLD):
+        candidates.append(GOLD)
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise InputError("the project has no annotations to export yet")
+    raise InputError("several layers to export from: choose --annotator "
+                     + "|".join(c for c in candidates if c != GOLD)
+                     + (" or --gold" if GOLD in candidates else ""))
+
+
+def select_documents(store: Store, layer: str, status: str = "done") -> list[int]:
+    """Ids of the documents an export of `layer` takes (see the module docstring)."""
+    if status not in STATUSES:
+        raise InputError(f"unknown status {status!r}: use {' or '.join(STATUSES)}")
+    statuses = store.statuses(layer)
+    annotated = store.annotated_ids(layer)
+    if status == "done":
+        chosen = {d for d, s in statuses.items() if s is Status.DONE}
+        if layer == GOLD:
+            chosen |= {d for d in annotated if d not in statuses}
+    else:
+        chosen = annotated | {d for d, s in statuses.items() if s is not Status.TODO}
+    return sorted(chosen)
+
+
+def layer_records(store: Store, ids: Iterable[int], layer: str) -> Iterator[Record]:
+    """The documents `ids` with `layer`'s effective annotations, one at a time."""
+    for doc_id in ids:
+        document = store.document(doc_id)
+        yield record_from_layer(document, store.annotations(doc_id, layer, effective=True),
+                                layer, store.tokens(doc_id), store.sentences(doc_id))
+
+
+def split_ids(ids: Sequence[int], dev_fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """A reproducible train/dev split: the same ids, fraction and seed give the same split."""
+    if not 0 < dev_fraction < 1:
+        raise InputError(f"--split takes the dev fraction, between 0 and 1, not {dev_fraction}")
+    shuffled = list(ids)
+    random.Random(seed).shuffle(shuffled)
+    n_dev = max(1, round(len(shuffled) * dev_fraction)) if len(shuffled) > 1 else 0
+    dev = set(shuffled[:n_dev])
+    return [i for i in ids if i not in dev], [i for i in ids if i in dev]
+
+
+def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | None = None,
+                   status: str = "done", split: float | None = None, seed: int = 0,
+                   scheme: str = "IOB2", progress: Progress | None = None) -> ExportReport:
+    """Write one layer of the project in format `fmt` to `output`.
+
+    Without `split`, `output` is the file (a folder for brat). With `split` (the dev fraction),
+    `output` is a folder that receives `train` and `dev` parts (and for spaCy a `config.cfg`).
+    Files appear only when the export finished: a cancelled or failed export leaves `output`
+    as it was. Raises `Cancelled` when `progress` returns False.
+    """
+    format_ = _format(fmt)
+    if scheme.upper() not in SCHEMES:
+        raise InputError(f"unknown scheme {scheme!r}: use {', '.join(SCHEMES)}")
+    layer = layer or default_layer(store)
+    if layer == SUGGESTIONS:
+        raise InputError("suggestions are proposals, not annotations: export an annotator's "
+                         "layer or --gold")
+    output = Path(output)
+    ids = select_documents(store, layer, status)
+    context = ExportContext(schema=store.schema, scheme=scheme.upper())
+    report = ExportReport(format_.name, output, layer)
+    if not ids:
+        report.warnings.append(
+            f"no documents selected: layer {layer!r} has none with status {status!r}"
+            + (" (try --status any)" if status == "done" and store.annotated_ids(layer) else ""))
+    written = 0
+
+    def counted(records: Iterator[Record]) -> Iterator[Record]:
+        nonlocal written
+        for record in records:
+            report.documents += 1
+            report.entities += len(record.entities)
+            report.events += len(record.triggers)
+            yield record
+            written += 1
+            _tick(progress, written, len(ids))
+
+    _tick(progress, 0, len(ids))
+    if split is None:
+        if output.is_dir() and not format_.writes_folder:
+            raise InputError(f"{format_.name} writes a file: give a file name, not a folder",
+                             output)
+        with _replacing(output, folder=format_.writes_folder) as target:
+            format_.write(counted(layer_records(store, ids, layer)), target, context)
+        report.files.append(output)
+    else:
+        train, dev = split_ids(ids, split, seed)
+        with _replacing(output, folder=True) as target:
+            parts = {}
+            for name, part in (("train", train), ("dev", dev)):
+                parts[name] = target / f"{name}{format_.suffix}"
+                format_.write(counted(layer_records(store, part, layer)), parts[name], context)
+            if format_.finish_split is not None:
+                format_.finish_split(target, {n: output / p.name for n, p in parts.items()})
+            report.files += [output / p.relative_to(target) for p in sorted(target.iterdir())]
+        report.parts = {"train": len(train), "dev": len(dev)}
+    report.warnings += context.notes.lines()
+    return report
+
+
+class _replacing:
+    """Write to a hidden sibling of `output`, then move it into place: all or nothing."""
+
+    def __init__(self, output: Path, *, folder: bool):
+        self.output, self.folder = output, folder
+        self.temp = output.parent / f".{output.name}.part"
+
+    def __enter__(self) -> Path:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        if self.folder and self.output.exists():
+            _check_replaceable(self.output)
+        self._discard()
+        if self.folder:
+            self.temp.mkdir()
+        return self.temp
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None:
+            self._discard()
+            return
+        if self.folder and self.output.exists():
+            shutil.rmtree(self.output)
+        os.replace(self.temp, self.output)
+
+    def _discard(self) -> None:
+        if self.temp.is_dir():
+            shutil.rmtree(self.temp)
+        elif self.temp.exists():
+            self.temp.unlink()
+
+
+def _check_replaceable(folder: Path) -> None:
+    if not folder.is_dir():
+        raise InputError("exists and is not a folder", folder)
+    strangers = [p for p in folder.rglob("*") if p.is_file() and p.suffix not in EXPORT_SUFFIXES]
+    if strangers:
+        raise InputError(f"the folder holds files an export does not write ({strangers[0].name}"
+                         "...): choose a new folder", folder)
+
+
+def _format(name: str, formats: dict[str, Format] = FORMATS) -> Format:
+    try:
+        return formats[name]
+    except KeyError:
+        raise InputError(f"unknown format {name!r}: use {', '.join(formats)}") from None
+
+
+# --- import ------------------------------------------------------------------------------
+def read_records(paths: Iterable[Path | str], fmt: str, context: ImportContext,
+                 progress: Progress | None = None) -> tuple[list[Record], int]:
+    """Every record of every input, checked; raises `InputError` on the first bad one."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError("no files to import")
+    plan = [step for path in paths for step in _plan(path, fmt)]
+    records: list[Record] = []
+    for done, (path, format_) in enumerate(plan, 1):
+        for record in format_.read(path, context):
+            check_record(record)
+            records.append(record)
+        _tick(progress, done, len(plan))
+    return records, len(plan)
+
+
+def _plan(path: Path, fmt: str) -> list[tuple[Path, Format]]:
+    """The files of one input path and the format to read each with."""
+    if fmt == "auto":
+        fmt = detect_format(path)
+        if path.is_dir() and fmt != "brat":
+            return [(p, _format(detect_format(p), IMPORT_FORMATS))
+                    for p in expand_paths([path], AUTO_SUFFIXES)]
+    format_ = _format(fmt, IMPORT_FORMATS)
+    if format_.writes_folder:
+        return [(path, format_)]
+    return [(p, format_) for p in expand_paths([path], format_.suffixes)]
+
+
+def check_record(record: Record) -> None:
+    """The invariants every reader's output must hold, whatever the format checked itself."""
+    for mention in record.spans:
+        if not 0 <= mention.start < mention.end <= len(record.text):
+            raise InputError(f"span {mention.start}..{mention.end} is outside the text "
+                             f"({len(record.text)} characters)", record.source)
+        if not mention.label:
+            raise InputError(f"span {mention.start}..{mention.end} has no label", record.source)
+    for trigger, role, argument in record.arguments:
+        if record.spans[trigger].kind is not SpanKind.TRIGGER or not role:
+            raise InputError("an event argument must hang off a trigger and name a role",
+                             record.source)
+        if record.spans[argument].kind is not SpanKind.ENTITY:
+            raise InputError("an event argument must be an entity span", record.source)
+
+
+def import_files(store: Store, paths: Iterable[Path | str], fmt: str = "auto", *,
+                 annotator: str | None = None,
+                 progress: Progress | None = None) -> ImportReport:
+    """Import documents and their annotations from `paths`, all or nothing (module docstring).
+
+    `fmt` is a name in `FORMATS`, `txt`, or `auto` (by file suffix; a folder of `.ann` files is
+    brat). Raises `InputError` for bad input and `Cancelled` when `progress` returns False; in
+    both cases nothing was written.
+    """
+    if annotator == SUGGESTIONS:
+        raise InputError("the suggestions layer is for models; import into an annotator's layer")
+    if fmt != "auto":
+        _format(fmt, IMPORT_FORMATS)
+    context = ImportContext(schema=store.schema)
+    records, files = read_records(paths, fmt, context, progress)
+    report = ImportReport(fmt, files=files)
+    with store.atomic():
+        new_labels = _write_records(store, records, fmt, annotator, report, progress)
+        if new_labels:
+            store.set_schema(extended_schema(store.schema, new_labels, context.schemas))
+            report.labels_added = sorted(new_labels)
+    report.warnings = context.notes.lines()
+    return report
+
+
+def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator: str | None,
+                   report: ImportReport, progress: Progress | None) -> dict[str, SpanKind]:
+    schema = store.schema
+    new_labels: dict[str, SpanKind] = {}
+    seen_docs: set[int] = set()
+    for done, record in enumerate(records, 1):
+        digest = content_hash(record.text)
+        document = store.document_by_hash(digest)
+        if document is None:
+            doc_id = store.add_documents([Document(record.name, record.text, record.meta)]).added[0]
+            report.documents_added += 1
+        else:
+            doc_id = document.id
+            if doc_id not in seen_docs:
+                report.documents_matched += 1
+        seen_docs.add(doc_id)
+        if record.tokens and store.analysis_model(doc_id) is None:
+            store.set_tokens(doc_id, f"import:{fmt}", record.tokens, record.sentences or [])
+        if record.annotated:
+            layer = annotator or record.layer or IMPORTED
+            if layer == SUGGESTIONS:
+                raise InputError("names the suggestions layer as its annotator; pass "
+                                 "--annotator", record.source)
+            _attach(store, doc_id, record, layer, f"import:{fmt}", report)
+            store.set_status(doc_id, layer, Status.DONE)
+            report.layers[layer] = report.layers.get(layer, 0) + 1
+            for mention in record.spans:
+                known = schema.events if mention.kind is SpanKind.TRIGGER else schema.entities
+                if mention.label not in known:
+                    new_labels[mention.label] = mention.kind
+        _tick(progress, done, len(records))
+    return new_labels
+
+
+def _attach(store: Store, doc_id: int, record: Record, layer: str, origin: str,
+            report: ImportReport) -> None:
+    existing = store.annotations(doc_id, layer, effective=True)
+    ids = {(s.start, s.end, s.label, s.kind): s.id for s in existing.spans}
+    span_ids: list[int] = []
+    for mention in record.spans:
+        key = (mention.start, mention.end, mention.label, mention.kind)
+        if key not in ids:
+            stored = store.add_span(StoredSpan(doc_id, mention.start, mention.end, mention.label,
+                                               layer, mention.kind, origin=origin,
+                                               decision=Decision.ACCEPTED))
+            ids[key] = stored.id
+            report.spans_added += 1
+        span_ids.append(ids[key])
+    links = {(a.trigger_id, a.role, a.argument_id) for a in existing.arguments}
+    for trigger, role, argument in record.arguments:
+        link = (span_ids[trigger], role, span_ids[argument])
+        if link not in links:
+            links.add(link)
+            store.add_argument(Argument(*link, origin=origin, decision=Decision.ACCEPTED))
+            report.arguments_added += 1

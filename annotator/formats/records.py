@@ -1,0 +1,120 @@
+"""What every format reads and writes: one document with one layer's spans and events.
+
+A `Record` is the meeting point between the project database and the exchange formats: the
+exporter turns a stored document and layer into a Record, each writer turns Records into its
+file shape, each reader turns a file back into Records, and the importer writes Records into a
+layer. Keeping the formats on this small shape (no ids, no provenance) is what lets
+`import(export(x)) == x` be a property we can test per format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.model import Annotations, Document, Sentence, SpanKind, Token
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A labelled stretch of text: an entity, or an event trigger labelled with its event type."""
+
+    start: int
+    end: int
+    label: str
+    kind: SpanKind = SpanKind.ENTITY
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass
+class Record:
+    """One document and the annotations a file holds for it.
+
+    `arguments` link positions in `spans`: (trigger index, role, argument index). `annotated`
+    says the source claims to be annotated (a Prodigy answer, a brat .ann, a CoNLL tag column),
+    even when it holds no spans, as opposed to plain text that only brings the document in.
+    """
+
+    name: str
+    text: str
+    meta: dict = field(default_factory=dict)
+    spans: list[Mention] = field(default_factory=list)
+    arguments: list[tuple[int, str, int]] = field(default_factory=list)
+    tokens: list[Token] | None = None
+    sentences: list[Sentence] | None = None
+    annotated: bool = False
+    #: the annotator the file names (Prodigy `_annotator_id`, a DocBin's user data), if any.
+    layer: str | None = None
+    #: where the record came from, "file:line", for messages.
+    source: str = ""
+    _index: dict[Mention, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def entities(self) -> list[Mention]:
+        return [m for m in self.spans if m.kind is SpanKind.ENTITY]
+
+    @property
+    def triggers(self) -> list[Mention]:
+        return [m for m in self.spans if m.kind is SpanKind.TRIGGER]
+
+    def events(self) -> list[tuple[Mention, list[tuple[str, Mention]]]]:
+        """Each trigger with its (role, argument) pairs, in span order."""
+        roles: dict[int, list[tuple[str, Mention]]] = {}
+        for trigger, role, argument in self.arguments:
+            roles.setdefault(trigger, []).append((role, self.spans[argument]))
+        return [(m, roles.get(i, [])) for i, m in enumerate(self.spans)
+                if m.kind is SpanKind.TRIGGER]
+
+    def add(self, mention: Mention) -> int:
+        """Index of `mention` in `spans`, adding it once (formats repeat spans freely)."""
+        if len(self._index) != len(self.spans):
+            self._index = {m: i for i, m in reversed(list(enumerate(self.spans)))}
+        found = self._index.get(mention)
+        if found is None:
+            found = self._index[mention] = len(self.spans)
+            self.spans.append(mention)
+        return found
+
+    def content(self) -> tuple[frozenset, frozenset]:
+        """What two records must agree on to hold the same annotations (order-free)."""
+        spans = frozenset(self.spans)
+        links = frozenset((self.spans[t], role, self.spans[a]) for t, role, a in self.arguments)
+        return spans, links
+
+
+def record_from_layer(document: Document, annotations: Annotations, layer: str,
+                      tokens: list[Token] | None = None,
+                      sentences: list[Sentence] | None = None) -> Record:
+    """A stored document and one layer's effective annotations as a Record."""
+    record = Record(name=document.name, text=document.text, meta=dict(document.meta),
+                    tokens=tokens or None, sentences=sentences or None, annotated=True,
+                    layer=layer)
+    index: dict[int, int] = {}
+    for span in sorted(annotations.spans, key=lambda s: (s.start, -s.end, s.kind.value, s.label)):
+        index[span.id] = record.add(Mention(span.start, span.end, span.label, span.kind))
+    seen: set[tuple[int, str, int]] = set()
+    for argument in annotations.arguments:
+        link = (index[argument.trigger_id], argument.role, index[argument.argument_id])
+        if link not in seen:
+            seen.add(link)
+            record.arguments.append(link)
+    return record
+
+
+def non_overlapping(mentions: list[Mention], length: int) -> tuple[list[Mention], list[Mention]]:
+    """The mentions one label per token can hold, longest first (ties: leftmost), and the rest.
+
+    Longest-first keeps the outer span of a nested pair ("[Bank of [China]]"), which is what
+    NER corpora annotate; the inner spans are returned so the caller can report them.
+    """
+    taken = bytearray(length)
+    kept: list[Mention] = []
+    left: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start - m.end, m.start, m.label)):
+        if taken.find(1, mention.start, mention.end) != -1:
+            left.append(mention)
+        else:
+            taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start), left

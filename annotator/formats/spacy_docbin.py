@@ -1,0 +1,131 @@
+"""spaCy's binary training format, `.spacy` (a `DocBin`), both ways.
+
+Each document becomes a `Doc` on the project's tokens (or spaCy's English tokenizer) with:
+- `doc.ents`: the entities one label per token can hold (longest first; the export reports the
+  overlapping/nested ones left out, which stay in `doc.spans["sc"]`), for the `ner` component;
+- `doc.spans["sc"]`: every entity span, overlaps included, for `spancat`;
+- `doc.spans["events"]`: the event triggers, labelled with the event type;
+- `doc.user_data["events"]`: the event frames, `[{"trigger": [start_char, end_char], "type":
+  "Contact:Meet", "arguments": [{"role": "Participant", "start": 0, "end": 11, "label":
+  "PERSON"}, ...]}, ...]`, and `doc.user_data["name"]`, `["meta"]`, `["layer"]` (the DocBin is
+  written with `store_user_data=True`).
+Sentence starts are set from the stored sentences.
+
+`--split` adds a `config.cfg` made offline by `spacy init config` (English, `ner`, optimised for
+efficiency) with `paths.train` and `paths.dev` set to the written files, so
+`python -m spacy train config.cfg` runs as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.formats.context import ExportContext, ImportContext
+from annotator.formats.records import Mention, Record, non_overlapping
+from annotator.formats.tokens import aligned, blank_vocab
+from annotator.model import Sentence, SpanKind, Token
+
+ENTITY_GROUP = "sc"
+EVENT_GROUP = "events"
+
+
+def to_doc(record: Record, context: ExportContext):
+    """A record as a spaCy Doc (see the module docstring for where everything goes)."""
+    from spacy.tokens import Doc, Span
+
+    record, tokens = aligned(record, context.notes)
+    doc = Doc(blank_vocab(), words=tokens.words(record.text),
+              spaces=[t.ws for t in tokens.tokens], sent_starts=tokens.sent_starts)
+
+    def span(mention: Mention) -> Span:
+        return Span(doc, *tokens.locate(mention), label=mention.label)
+
+    entities, left = non_overlapping(record.entities, len(record.text))
+    doc.ents = [span(m) for m in entities]
+    context.notes.add('overlapping or nested entity spans left out of doc.ents (kept in '
+                      'doc.spans["sc"])', record.name, len(left))
+    doc.spans[ENTITY_GROUP] = [span(m) for m in record.entities]
+    doc.spans[EVENT_GROUP] = [span(m) for m in record.triggers]
+    doc.user_data["events"] = [
+        {"trigger": [trigger.start, trigger.end], "type": trigger.label,
+         "arguments": [{"role": role, "start": arg.start, "end": arg.end, "label": arg.label}
+                       for role, arg in arguments]}
+        for trigger, arguments in record.events()
+    ]
+    doc.user_data.update(name=record.name, meta=record.meta, layer=record.layer)
+    return doc
+
+
+def write(records: Iterable[Record], path: Path, context: ExportContext) -> None:
+    from spacy.tokens import DocBin
+
+    docs = DocBin(store_user_data=True)
+    for record in records:
+        docs.add(to_doc(record, context))
+    docs.to_disk(path)
+
+
+def write_config(folder: Path, parts: dict[str, Path]) -> None:
+    """`config.cfg` for `python -m spacy train`, pointing at the written train and dev files."""
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False,
+                         silent=True)
+    config["paths"]["train"] = str(parts["train"].resolve())
+    config["paths"]["dev"] = str(parts["dev"].resolve())
+    config.to_disk(folder / "config.cfg")
+
+
+# --- reading -----------------------------------------------------------------------------
+def read(path: Path, context: ImportContext) -> Iterator[Record]:
+    from spacy.tokens import DocBin
+
+    try:
+        docs = list(DocBin().from_disk(path).get_docs(blank_vocab()))
+    except Exception as exc:  # msgpack, zlib and spaCy's own errors all mean "not a DocBin"
+        raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {exc})", path) from exc
+    if not docs:
+        raise InputError("no documents in this DocBin", path)
+    for number, doc in enumerate(docs, 1):
+        yield _record(doc, path, number, context)
+
+
+def _record(doc, path: Path, number: int, context: ImportContext) -> Record:
+    data = doc.user_data
+    where = f"{path}: document {number}"
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    record = Record(str(data.get("name") or f"{path.stem}-{number}"), doc.text, dict(meta),
+                    tokens=[Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc],
+                    annotated=True, layer=data.get("layer") or None, source=where)
+    if doc.has_annotation("SENT_START"):
+        record.sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
+    for span in [*doc.ents, *doc.spans.get(ENTITY_GROUP, [])]:
+        record.add(Mention(span.start_char, span.end_char, span.label_))
+    for span in doc.spans.get(EVENT_GROUP, []):
+        record.add(Mention(span.start_char, span.end_char, span.label_, SpanKind.TRIGGER))
+    for group in doc.spans:
+        if group not in (ENTITY_GROUP, EVENT_GROUP):
+            context.notes.add(f'spans of group "{group}" not imported (only "sc" and "events")',
+                              f"{path.name}: document {number}", len(doc.spans[group]))
+    for frame in data.get("events") or []:
+        _frame(record, frame, where)
+    return record
+
+
+def _frame(record: Record, frame: dict, where: str) -> None:
+    try:
+        (start, end), label = frame["trigger"], frame["type"]
+        trigger = record.add(Mention(int(start), int(end), str(label), SpanKind.TRIGGER))
+        for argument in frame.get("arguments", []):
+            found = Mention(int(argument["start"]), int(argument["end"]), str(argument["label"]))
+            if found not in record.spans:
+                raise InputError(f"event argument {argument['role']} at {found.start}..{found.end}"
+                                 ' is not among the doc.spans["sc"] entities', where)
+            record.arguments.append((trigger, str(argument["role"]), record.add(found)))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f'malformed event frame in doc.user_data["events"]: {frame!r}',
+                         where) from exc

@@ -1,0 +1,179 @@
+"""Tokens for the token-based formats (spaCy, Prodigy, CoNLL), aligned so no span moves.
+
+Token formats can only express spans that start and end on token boundaries. Peers "fix" a
+misaligned span by stretching it to the surrounding tokens, which silently shifts offsets. We
+cut the token instead: a span boundary inside a token splits that token (`U.S.-led` with a span
+on `U.S.` becomes `U.S.` + `-led`), so every span keeps its exact characters. The only spans
+that change are those with leading or trailing whitespace, which no token format can hold; they
+are trimmed, and the exporter reports each trim.
+
+Tokens come from the project's stored analysis (issue 3) when there is one, otherwise from
+`spacy.blank("en")` with a sentencizer: no trained model is ever needed to export.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from annotator.formats.context import Notes
+from annotator.formats.records import Mention, Record
+from annotator.model import Sentence, Token
+
+
+@lru_cache(maxsize=1)
+def _blank_pipeline():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def blank_vocab():
+    """The vocabulary Docs are built on: English, so the Docs load into English pipelines."""
+    return _blank_pipeline().vocab
+
+
+def blank_analysis(text: str) -> tuple[list[Token], list[Sentence]]:
+    """Tokens and sentences from spaCy's rule-based English tokenizer and sentencizer."""
+    doc = _blank_pipeline()(text)
+    tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
+    return tokens, [Sentence(s.start_char, s.end_char) for s in doc.sents]
+
+
+def cover_text(text: str, tokens: Sequence[Token]) -> list[Token]:
+    """Tokens that tile `text` the way spaCy's Doc does: a token is followed by nothing or by one
+    space (`ws`); any other gap becomes a token of its own, so joining tokens rebuilds the text."""
+    covered: list[Token] = []
+    position = 0
+    for token in sorted(tokens, key=lambda t: t.start):
+        if token.start < position or token.end <= token.start:
+            continue
+        _fill_gap(text, position, token.start, covered)
+        covered.append(Token(token.start, token.end, False))
+        position = token.end
+    _fill_gap(text, position, len(text), covered)
+    return covered
+
+
+def _fill_gap(text: str, start: int, end: int, covered: list[Token]) -> None:
+    if start >= end:
+        return
+    if covered and text[start] == " " and not covered[-1].ws:
+        last = covered[-1]
+        covered[-1] = Token(last.start, last.end, True)
+        start += 1
+    if start < end:
+        covered.append(Token(start, end, False))
+
+
+def trimmed(mention: Mention, text: str) -> Mention | None:
+    """The mention without leading/trailing whitespace; None when nothing but whitespace."""
+    piece = text[mention.start : mention.end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    if stripped == piece:
+        return mention
+    start = mention.start + (len(piece) - len(piece.lstrip()))
+    return Mention(start, start + len(stripped), mention.label, mention.kind)
+
+
+@dataclass
+class Tokenised:
+    """A record's text as tokens on which every (trimmed) span starts and ends."""
+
+    tokens: list[Token]
+    #: per token: does a sentence start here
+    sent_starts: list[bool]
+    #: tokens that had to be cut at a span boundary
+    cuts: int
+    _starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [t.start for t in self.tokens]
+
+    def words(self, text: str) -> list[str]:
+        return [text[t.start : t.end] for t in self.tokens]
+
+    def locate(self, mention: Mention) -> tuple[int, int]:
+        """Token range [first, last + 1) covering exactly the mention (which must be trimmed)."""
+        first = bisect_left(self._starts, mention.start)
+        last = first
+        while self.tokens[last].end < mention.end:
+            last += 1
+        return first, last + 1
+
+
+def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
+    """Tokens and sentence starts for `record`, cut so each of `mentions` aligns.
+
+    `mentions` must already be trimmed. A sentence break falling inside a mention is dropped so
+    the mention stays in one sentence (CoNLL and spaCy would otherwise split it).
+    """
+    text = record.text
+    tokens, sentences = record.tokens, record.sentences
+    if tokens is None:
+        tokens, sentences = blank_analysis(text)
+    elif not sentences:
+        sentences = blank_analysis(text)[1]
+    tokens = cover_text(text, tokens)
+    boundaries = sorted({m.start for m in mentions} | {m.end for m in mentions})
+    cut: list[Token] = []
+    cuts = 0
+    b = 0
+    for token in tokens:
+        while b < len(boundaries) and boundaries[b] <= token.start:
+            b += 1
+        start = token.start
+        while b < len(boundaries) and boundaries[b] < token.end:
+            cut.append(Token(start, boundaries[b], False))
+            start = boundaries[b]
+            b += 1
+            cuts += 1
+        cut.append(Token(start, token.end, token.ws))
+    result = Tokenised(cut, [False] * len(cut), cuts)
+    sent_starts = result.sent_starts
+    for sentence in sentences:
+        i = bisect_left(result._starts, sentence.start)
+        if i < len(cut):
+            sent_starts[i] = True
+    if cut:
+        sent_starts[0] = True
+    for mention in mentions:
+        first, stop = result.locate(mention)
+        for i in range(first + 1, stop):
+            sent_starts[i] = False
+    return result
+
+
+def aligned(record: Record, notes: Notes) -> tuple[Record, Tokenised]:
+    """`record` with whitespace trimmed off its spans, and tokens on which they all align.
+
+    What changes is noted: trimmed spans, whitespace-only spans (dropped, with the event
+    arguments that used them), and tokens cut at span boundaries.
+    """
+    where = record.name
+    kept: dict[int, int] = {}
+    clean = Record(record.name, record.text, record.meta, tokens=record.tokens,
+                   sentences=record.sentences, annotated=record.annotated, layer=record.layer,
+                   source=record.source)
+    for i, mention in enumerate(record.spans):
+        fitted = trimmed(mention, record.text)
+        if fitted is None:
+            notes.add("whitespace-only spans not written", where)
+            continue
+        if fitted != mention:
+            notes.add("spans trimmed of leading/trailing whitespace", where)
+        kept[i] = clean.add(fitted)
+    for trigger, role, argument in record.arguments:
+        if trigger in kept and argument in kept:
+            clean.arguments.append((kept[trigger], role, kept[argument]))
+        else:
+            notes.add("event arguments dropped with a whitespace-only span", where)
+    tokenised = tokenise(clean, clean.spans)
+    notes.add("tokens split at a span boundary so that no span shifts", where, tokenised.cuts)
+    return clean, tokenised

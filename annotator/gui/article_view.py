@@ -77,7 +77,8 @@ class ArticleView(QTextEdit):
         self.find_ranges: list[tuple[int, int]] = []
         self._depth: dict[int, int] = {}
         self._longest = 0
-        self._hits: list[tuple[QRectF, Span]] = []
+        #: where the last paint put each label tag (tags are clickable too)
+        self._tags: list[tuple[QRectF, Span]] = []
         self._press: QPoint | None = None
         session.documentOpened.connect(self._load_document)
         session.annotationsChanged.connect(self._index_spans)
@@ -178,8 +179,16 @@ class ArticleView(QTextEdit):
         return rects
 
     def span_at(self, point: QPoint) -> Span | None:
-        """The innermost span under `point` (on its text or its tag)."""
-        hits = [span for rect, span in self._hits if rect.contains(QPointF(point))]
+        """The innermost span under `point`, on its text or on its tag."""
+        if self.session.view is None:
+            return None
+        where = QPointF(point)
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        pos = self.offsets.to_py(self.cursorForPosition(point).position())
+        hits = [s for s in self._visible_spans(pos - 1, pos + 1) if s.start <= pos <= s.end
+                and any(r.contains(where) for r in self._rects(s.start, s.end, offset))]
+        hits += [span for rect, span in self._tags if rect.contains(where)
+                 and span.id in self.session.view.by_id]
         return min(hits, key=lambda s: (s.end - s.start, -s.start)) if hits else None
 
     # --- painting ----------------------------------------------------------------------------
@@ -204,10 +213,9 @@ class ArticleView(QTextEdit):
 
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.Antialiasing)
-        self._hits = []
+        self._tags = []
         for span, rects in shapes:
             self._paint_underline(painter, span, rects, palette)
-            self._hits.extend((r, span) for r in rects)
         self._paint_frame(painter, shapes, palette)
         self._paint_tags(painter, shapes, palette)
         painter.end()
@@ -308,7 +316,7 @@ class ArticleView(QTextEdit):
                 painter.setPen(styles.TAG_INK)
                 painter.setFont(font)
             painter.drawText(chip, Qt.AlignCenter, text)
-            self._hits.append((chip, span))
+            self._tags.append((chip, span))
 
     def _paint_find(self, painter: QPainter, first: int, last: int, offset: QPointF) -> None:
         if not self.find_ranges:

@@ -8,7 +8,8 @@ message on stderr and exit status 1.
 from __future__ import annotations
 
 from annotator.cli import (
-    corpus,  # noqa: F401  (registers import, stats)
+    corpus,  # noqa: F401  (registers stats)
+    exchange,  # noqa: F401  (registers import, export)
     gui,  # noqa: F401  (registers gui, and the GUI as default)
 )
 from annotator.cli.app import app

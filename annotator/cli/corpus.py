@@ -1,4 +1,4 @@
-"""`annotator import` and `annotator stats`: getting text in, and seeing what a project holds."""
+"""`annotator stats`: seeing what a project holds (`annotator import` is in `cli/exchange.py`)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,6 @@ import typer
 from rich.table import Table
 
 from annotator.cli.app import app, console, open_project
-from annotator.importing import import_documents
-
-
-@app.command("import")
-def import_command(
-    project: Path = typer.Argument(..., help="Project file (created if missing)."),
-    paths: list[Path] = typer.Argument(..., help="Files or folders to import."),
-    format: str = typer.Option("auto", "--format", "-f", help="auto, txt or jsonl."),
-) -> None:
-    """Import documents: .txt files (a folder = its .txt files) or JSONL {"text", "meta"} lines.
-
-    All or nothing: a bad file stops the import with its name (and line) and nothing is added.
-    Texts already in the project are skipped.
-    """
-    with open_project(project, create=True) as store:
-        report = import_documents(store, paths, format)
-    console.print(f"imported {len(report.added)} documents into {project}"
-                  + (f", skipped {len(report.duplicates)} already present" if report.duplicates
-                     else ""))
 
 
 @app.command("stats")

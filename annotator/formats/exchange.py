@@ -115,8 +115,9 @@ class ImportReport:
 
     @property
     def summary(self) -> list[str]:
-        lines = [f"read {self.files} files ({self.format}): {self.documents_added} new documents,"
-                 f" {self.documents_matched} already in the project"]
+        lines = [f"imported {self.documents_added} documents from {self.files} files "
+                 f"({self.format})" + (f", {self.documents_matched} already in the project"
+                                       if self.documents_matched else "")]
         for layer, n in self.layers.items():
             lines.append(f"layer {layer!r}: annotations on {n} documents")
         if self.layers:

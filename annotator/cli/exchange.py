@@ -1,0 +1,105 @@
+"""`annotator import` and `annotator export`: documents and annotations in and out, in plain
+text and the training-data formats (spaCy, Prodigy JSONL, CoNLL, brat, doccano)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from annotator.cli.app import app, console, errors, fail, is_interactive, open_project
+from annotator.formats import FORMATS, Cancelled, export_project, import_files
+from annotator.formats.exchange import SCHEMES, STATUSES
+from annotator.model import GOLD
+
+IMPORT_HELP = "auto (by file name), txt, " + ", ".join(FORMATS)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback drawing a bar on stderr when someone is watching."""
+    if not is_interactive():
+        yield lambda done, total: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        style = "yellow" if line.startswith("warning:") else None
+        console.print(line, style=style, highlight=False, markup=False)
+
+
+@app.command("import")
+def import_command(
+    project: Path = typer.Argument(..., help="Project file (created if missing)."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders to import."),
+    format: str = typer.Option("auto", "--format", "-f", help=IMPORT_HELP + "."),
+    annotator: str = typer.Option(
+        None, "--annotator", "-a",
+        help="Layer for the imported annotations (default: named in the file, else "
+             "'imported'; 'gold' imports a gold standard)."),
+) -> None:
+    """Import documents, with their annotations when the format has them.
+
+    Plain text: .txt files (a folder = its .txt files) or JSONL {"text", "meta"} lines.
+    Annotated: Prodigy JSONL (ner.manual/ner.correct output), CoNLL-2003, a brat collection
+    folder, doccano JSONL, a spaCy .spacy DocBin. Texts already in the project are matched by
+    content and receive the annotations; annotated documents are marked done for the layer.
+    All or nothing: a bad file stops the import with its name and line, nothing is added.
+    """
+    with open_project(project, create=True) as store, progress_bar("reading") as progress:
+        try:
+            report = import_files(store, paths, format, annotator=annotator,
+                                  progress=progress)
+        except (Cancelled, KeyboardInterrupt):
+            raise fail("import interrupted; nothing was imported") from None
+    _print(report.summary)
+
+
+@app.command("export")
+def export_command(
+    project: Path = typer.Argument(..., help="Project file."),
+    format: str = typer.Option(..., "--format", "-f", help=", ".join(FORMATS) + "."),
+    output: Path = typer.Option(..., "--output", "-o",
+                                help="File to write (a folder for brat and with --split)."),
+    annotator: str = typer.Option(None, "--annotator", "-a",
+                                  help="Export this annotator's annotations."),
+    gold: bool = typer.Option(False, "--gold", help="Export the adjudicated gold layer."),
+    status: str = typer.Option("done", "--status",
+                               help="done: documents marked done; any: every document the "
+                                    "annotator touched."),
+    split: float = typer.Option(None, "--split", metavar="DEV_FRACTION",
+                                help="Write train and dev parts, this fraction in dev."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of --split."),
+    scheme: str = typer.Option("IOB2", "--scheme", help="CoNLL tags: IOB2, IOB1 or BILOU."),
+) -> None:
+    """Export one layer as training data; everything the format cannot hold is reported.
+
+    Without --annotator or --gold, the project's only annotator (or gold) is exported. For
+    spaCy, --split writes train.spacy, dev.spacy and a config.cfg that
+    `python -m spacy train config.cfg` runs as written.
+    """
+    if annotator and gold:
+        raise fail("choose --annotator NAME or --gold, not both")
+    if format not in FORMATS:
+        raise fail(f"unknown format {format!r}: use {', '.join(FORMATS)}")
+    if status not in STATUSES:
+        raise fail(f"unknown status {status!r}: use {' or '.join(STATUSES)}")
+    if scheme.upper() not in SCHEMES:
+        raise fail(f"unknown scheme {scheme!r}: use {', '.join(SCHEMES)}")
+    with open_project(project) as store, progress_bar("exporting") as progress:
+        try:
+            report = export_project(store, format, output, layer=GOLD if gold else annotator,
+                                    status=status, split=split, seed=seed, scheme=scheme,
+                                    progress=progress)
+        except (Cancelled, KeyboardInterrupt):
+            raise fail("export interrupted; nothing was written") from None
+    _print(report.summary)

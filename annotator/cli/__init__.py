@@ -11,6 +11,7 @@ from annotator.cli import (
     corpus,  # noqa: F401  (registers stats)
     exchange,  # noqa: F401  (registers import, export)
     gui,  # noqa: F401  (registers gui, and the GUI as default)
+    nlp,  # noqa: F401  (registers preannotate)
 )
 from annotator.cli.app import app
 

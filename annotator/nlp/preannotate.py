@@ -1,0 +1,171 @@
+"""Pre-annotation: run a spaCy pipeline over a project and store what it proposes.
+
+For every document: tokens and sentences (so the GUI snaps selections and CoNLL export needs no
+model), entity suggestions from the NER mapped onto the project schema, trigger suggestions
+from the rules in `resources/patterns/`, and argument suggestions from the parse.
+
+Documents stream from the database through `nlp.pipe` (batched, optionally in several
+processes) and are written back one transaction per batch, so an interrupted run keeps every
+finished batch and a re-run continues where it stopped: documents already analysed by the same
+model are skipped unless `force`. A re-run replaces only undecided suggestions; the store keeps
+anything an annotator has accepted, edited or rejected.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from spacy.tokens import Doc
+
+from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
+from annotator.nlp.arguments import EntityMention, link_arguments
+from annotator.nlp.labels import EntityMapper
+from annotator.nlp.loading import Pipeline
+from annotator.nlp.triggers import TriggerMatcher
+from annotator.schema import Schema
+from annotator.store import Analysis, Store
+
+#: progress(done, total) after each committed batch; returning False cancels the run.
+Progress = Callable[[int, int], "bool | None"]
+
+ARGUMENT_ORIGIN = "rule:arguments"
+
+
+@dataclass
+class PreannotateReport:
+    """What a run did, for the CLI's summary table and the GUI's message."""
+
+    model: str
+    #: documents that need analysis in this run (after skipping)
+    total: int = 0
+    documents: int = 0
+    skipped: int = 0
+    tokens: int = 0
+    #: tokens that are not whitespace: what "words per second" counts
+    words: int = 0
+    sentences: int = 0
+    entities: Counter = field(default_factory=Counter)
+    triggers: Counter = field(default_factory=Counter)
+    arguments: Counter = field(default_factory=Counter)
+    #: pipeline labels with no place in the schema, and how many entities carried them
+    dropped: Counter = field(default_factory=Counter)
+    #: suggestion spans actually added (decided ones already present are not added twice)
+    added: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+class DocumentAnalyser:
+    """Turns a processed spaCy Doc into an `Analysis` for the store; one per run."""
+
+    def __init__(self, pipeline: Pipeline, schema: Schema):
+        self.pipeline = pipeline
+        self.schema = schema
+        nlp = pipeline.nlp
+        self.entities = EntityMapper.for_pipeline(pipeline.name, schema.entities)
+        self.triggers = TriggerMatcher.from_resources(nlp.vocab, schema.events)
+        self.entity_origin = f"model:{pipeline.identity}"
+
+    def __call__(self, doc: Doc, doc_id: int) -> Analysis:
+        tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
+        sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
+        spans: list[Span] = []
+        mentions: list[EntityMention] = []
+        for ent in doc.ents:
+            label = self.entities.map(ent.label_)
+            if label is None:
+                continue
+            mentions.append(EntityMention(ent.start, ent.end, label))
+            spans.append(Span(doc_id, ent.start_char, ent.end_char, label, SUGGESTIONS,
+                              SpanKind.ENTITY, self.entity_origin))
+        found = self.triggers(doc)
+        for trigger in found:
+            span = doc[trigger.start:trigger.end]
+            spans.append(Span(doc_id, span.start_char, span.end_char, trigger.event,
+                              SUGGESTIONS, SpanKind.TRIGGER, trigger.rule.origin))
+        events = [(t.start, t.end, self.schema.events[t.event]) for t in found]
+        offset = len(mentions)
+        arguments = [(offset + t, role, e, None)
+                     for t, role, e in link_arguments(doc, events, mentions)]
+        return Analysis(doc_id, self.pipeline.identity, tokens, sentences, spans, arguments,
+                        ARGUMENT_ORIGIN)
+
+
+def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
+    for document in store.iter_documents(ids):
+        yield document.text, document.id
+
+
+def _count(report: PreannotateReport, doc: Doc, analysis: Analysis) -> None:
+    report.documents += 1
+    report.tokens += len(doc)
+    report.words += sum(1 for t in doc if not t.is_space)
+    report.sentences += len(analysis.sentences)
+    for span in analysis.spans:
+        (report.entities if span.kind is SpanKind.ENTITY else report.triggers)[span.label] += 1
+    report.arguments.update(role for _, role, _, _ in analysis.arguments)
+
+
+def iter_preannotate(store: Store, pipeline: Pipeline, *, force: bool = False,
+                     batch_size: int = 64, n_process: int = 1,
+                     doc_ids: list[int] | None = None) -> Iterator[PreannotateReport]:
+    """Pre-annotate, yielding the running report once before the first batch (what is to do)
+    and after each committed batch.
+
+    Stopping the iteration (or an exception, KeyboardInterrupt included) keeps every batch
+    already yielded; a batch in flight is rolled back whole.
+    """
+    started = time.perf_counter()
+    report = PreannotateReport(pipeline.identity, warnings=list(pipeline.warnings))
+    ids = store.document_ids() if doc_ids is None else list(doc_ids)
+    if not force:
+        done = store.analysed_ids(pipeline.identity)
+        report.skipped = sum(1 for i in ids if i in done)
+        ids = [i for i in ids if i not in done]
+    report.total = len(ids)
+    analyse = DocumentAnalyser(pipeline, store.schema)
+    if analyse.triggers.skipped_events:
+        report.warnings.append("trigger rules for event types outside the project schema are "
+                               f"not used: {', '.join(analyse.triggers.skipped_events)}")
+    yield report
+    docs = pipeline.nlp.pipe(_texts(store, ids), as_tuples=True, batch_size=batch_size,
+                             n_process=n_process)
+    try:
+        while batch := list(islice(docs, batch_size)):
+            analyses = []
+            for doc, doc_id in batch:
+                analyses.append(analyse(doc, doc_id))
+                _count(report, doc, analyses[-1])
+            report.added += store.save_analyses(analyses)
+            report.dropped = Counter(analyse.entities.dropped)
+            report.seconds = time.perf_counter() - started
+            yield report
+    finally:
+        # closing spaCy's generator stops its worker processes in an orderly way
+        docs.close()
+        report.seconds = time.perf_counter() - started
+
+
+def preannotate(store: Store, pipeline: Pipeline, *, force: bool = False, batch_size: int = 64,
+                n_process: int = 1, doc_ids: list[int] | None = None,
+                progress: Progress | None = None) -> PreannotateReport:
+    """Pre-annotate a project (see the module docstring); the GUI's and the CLI's entry point.
+
+    `progress(done, total)` is called with document counts before the first batch and after
+    each committed one; returning False stops there (`report.cancelled`), keeping what is done.
+    """
+    runs = iter_preannotate(store, pipeline, force=force, batch_size=batch_size,
+                            n_process=n_process, doc_ids=doc_ids)
+    try:
+        for report in runs:
+            if progress is not None and progress(report.documents, report.total) is False:
+                report.cancelled = report.documents < report.total
+                break
+    finally:
+        runs.close()
+    return report

@@ -11,3 +11,7 @@ class InputError(ValueError):
         where = f"{path}:{line}: " if path is not None and line else f"{path}: " if path else ""
         super().__init__(where + message)
         self.path, self.line = path, line
+
+
+class Cancelled(Exception):
+    """A long job stopped because its `progress` callback returned False (the user cancelled)."""

@@ -47,6 +47,7 @@ from annotator.agreement.measures import (
     mean_score,
     prf_from_multisets,
 )
+from annotator.errors import Cancelled
 from annotator.model import Annotations, Span, SpanKind
 from annotator.store import Store
 
@@ -56,10 +57,6 @@ NOTHING = "(none)"
 CONTEXT = 60
 
 Progress = Callable[[int, int], "bool | None"]
-
-
-class Cancelled(Exception):
-    """The progress callback asked to stop."""
 
 
 def put(target: dict, key: str, score: Score) -> None:

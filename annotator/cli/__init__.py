@@ -12,6 +12,7 @@ from annotator.cli import (
     exchange,  # noqa: F401  (registers import, export)
     gui,  # noqa: F401  (registers gui, and the GUI as default)
     nlp,  # noqa: F401  (registers preannotate)
+    team,  # noqa: F401  (registers agreement, split, merge, adjudicate)
 )
 from annotator.cli.app import app
 

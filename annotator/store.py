@@ -87,10 +87,15 @@ SPAN_COLUMNS = (
 ARGUMENT_COLUMNS = "id, trigger_id, role, argument_id, origin, decision, score"
 
 
+#: value -> member without Enum.__call__, which dominates reading a thousand spans
+_KINDS = {k.value: k for k in SpanKind}
+_DECISIONS = {d.value: d for d in Decision}
+
+
 def _span(row: Sequence) -> Span:
     return Span(
-        id=row[0], doc_id=row[1], layer=row[2], kind=SpanKind(row[3]), start=row[4], end=row[5],
-        label=row[6], origin=row[7], decision=Decision(row[8]), score=row[9],
+        id=row[0], doc_id=row[1], layer=row[2], kind=_KINDS[row[3]], start=row[4], end=row[5],
+        label=row[6], origin=row[7], decision=_DECISIONS[row[8]], score=row[9],
         suggestion_id=row[10],
     )
 
@@ -447,14 +452,7 @@ class Store:
 
     def pending_suggestions(self, doc_id: int, annotator: str) -> Annotations:
         """Suggestions `annotator` has not decided on: not linked to, nor at a place they marked."""
-        mine = self.spans(doc_id, annotator)
-        decided = {s.suggestion_id for s in mine if s.suggestion_id is not None}
-        places = {(s.start, s.end, s.kind) for s in mine}
-        spans = [s for s in self.spans(doc_id, SUGGESTIONS)
-                 if s.id not in decided and (s.start, s.end, s.kind) not in places]
-        keep = {s.id for s in spans}
-        arguments = [a for a in self.arguments(doc_id, SUGGESTIONS) if a.trigger_id in keep]
-        return Annotations(spans, arguments)
+        return undecided(self.annotations(doc_id, SUGGESTIONS), self.spans(doc_id, annotator))
 
     def clear_layer(self, doc_id: int, layer: str) -> None:
         with self.atomic():
@@ -556,4 +554,16 @@ class Store:
         }
 
 
-__all__ = ["AddReport", "Analysis", "SCHEMA_VERSION", "SearchHit", "Store", "StoreError"]
+def undecided(suggestions: Annotations, mine: Sequence[Span]) -> Annotations:
+    """The suggestions an annotator with spans `mine` has not decided on: not linked to, nor at
+    a place they marked. (The GUI keeps a document's suggestions and calls this per edit.)"""
+    decided = {s.suggestion_id for s in mine if s.suggestion_id is not None}
+    places = {(s.start, s.end, s.kind) for s in mine}
+    spans = [s for s in suggestions.spans
+             if s.id not in decided and (s.start, s.end, s.kind) not in places]
+    keep = {s.id for s in spans}
+    return Annotations(spans, [a for a in suggestions.arguments if a.trigger_id in keep])
+
+
+__all__ = ["AddReport", "Analysis", "SCHEMA_VERSION", "SearchHit", "Store", "StoreError",
+           "undecided"]

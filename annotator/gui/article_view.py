@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.gui import styles
 from annotator.gui.session import Session
-from annotator.model import Span, SpanKind
+from annotator.model import SUGGESTIONS, Span, SpanKind
 
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 LINE_HEIGHT_PERCENT = 210
@@ -55,6 +56,47 @@ class Offsets:
         return pos - bisect_left(self.astral_qt, pos) if self.astral else pos
 
 
+@dataclass
+class Look:
+    """How one kind of span is drawn: fill, underline, trigger border, and its tag chip."""
+
+    fill: QColor
+    underline: QPen
+    border: QPen | None
+    tag: str
+    suggestion: bool
+    font: QFont
+    metrics: QFontMetricsF
+    chip_pen: QPen | Qt.PenStyle
+    chip_brush: QBrush | QColor
+    ink: QColor
+
+    @classmethod
+    def make(cls, label: str, color: str, palette: QPalette, base: QFont, suggestion: bool,
+             trigger: bool) -> Look:
+        line = styles.stroke(color, palette)
+        underline = QPen(line, 2.6 if trigger else 1.6)
+        underline.setCapStyle(Qt.FlatCap)
+        if suggestion:
+            underline.setStyle(Qt.CustomDashLine)
+            underline.setDashPattern([2.5, 2])
+        border = (QPen(line, 1.2, Qt.DashLine if suggestion else Qt.SolidLine) if trigger
+                  else None)
+        font = QFont(base)
+        font.setPointSizeF(max(6.5, base.pointSizeF() * 0.62))
+        font.setBold(not suggestion)
+        font.setItalic(suggestion)
+        if suggestion:  # an outlined chip on the page colour: a question, not an answer
+            chip_pen: QPen | Qt.PenStyle = QPen(line, 1, Qt.DashLine)
+            chip_brush: QBrush | QColor = QBrush(palette.color(QPalette.Base))
+            ink = palette.color(QPalette.Text)
+        else:
+            chip_pen, chip_brush, ink = Qt.NoPen, QColor(color), styles.TAG_INK
+        return cls(styles.fill(color, palette, suggestion=suggestion), underline, border,
+                   label + ("?" if suggestion else ""), suggestion, font, QFontMetricsF(font),
+                   chip_pen, chip_brush, ink)
+
+
 class ArticleView(QTextEdit):
     #: a click on a span (its id) or on plain text (-1)
     spanClicked = Signal(int)
@@ -63,6 +105,8 @@ class ArticleView(QTextEdit):
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        self._looks: dict[tuple[str, bool, bool], Look] = {}
+        self._widths: dict[tuple[str, bool], float] = {}
         self.session = session
         self.setObjectName("articleView")
         self.setReadOnly(True)
@@ -192,6 +236,22 @@ class ArticleView(QTextEdit):
         return min(hits, key=lambda s: (s.end - s.start, -s.start)) if hits else None
 
     # --- painting ----------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.PaletteChange, QEvent.FontChange):
+            self._looks.clear()
+            self._widths.clear()
+        super().changeEvent(event)
+
+    def _look(self, span: Span) -> Look:
+        """Pens and brushes for a kind of span, made once per theme (painting is the hot path)."""
+        suggestion = span.layer == SUGGESTIONS
+        key = (span.label, suggestion, span.kind is SpanKind.TRIGGER)
+        look = self._looks.get(key)
+        if look is None:
+            look = self._looks[key] = Look.make(span.label, self.session.schema.color(span.label),
+                                                self.palette(), self.font(), *key[1:])
+        return look
+
     def paintEvent(self, event: QPaintEvent) -> None:
         view = self.session.view
         if view is None:
@@ -199,13 +259,12 @@ class ArticleView(QTextEdit):
             return
         offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         first, last = self.visible_range()
-        shapes = [(s, self._rects(s.start, s.end, offset))
+        shapes = [(s, self._look(s), self._rects(s.start, s.end, offset))
                   for s in self._visible_spans(first, last)]
-        palette = self.palette()
         painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.Antialiasing)
-        for span, rects in sorted(shapes, key=lambda item: self._depth.get(item[0].id, 0)):
-            self._paint_fill(painter, span, rects, palette)
+        for _span, look, rects in sorted(shapes, key=lambda item: self._depth[item[0].id]):
+            for r in rects:
+                painter.fillRect(r.adjusted(-1, 0, 1, 1), look.fill)
         self._paint_find(painter, first, last, offset)
         painter.end()
 
@@ -213,108 +272,72 @@ class ArticleView(QTextEdit):
 
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.Antialiasing)
-        self._tags = []
-        for span, rects in shapes:
-            self._paint_underline(painter, span, rects, palette)
-        self._paint_frame(painter, shapes, palette)
-        self._paint_tags(painter, shapes, palette)
+        for span, look, rects in shapes:
+            depth = 2 + 3 * min(self._depth[span.id], 3)
+            painter.setPen(look.underline)
+            for r in rects:
+                y = r.bottom() + depth
+                painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+            if look.border is not None:
+                painter.setPen(look.border)
+                painter.setBrush(Qt.NoBrush)
+                for r in rects:
+                    painter.drawRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
+        roles = self._roles()
+        self._paint_frame(painter, shapes, roles)
+        self._paint_tags(painter, shapes, roles)
         painter.end()
 
-    def _paint_fill(self, painter: QPainter, span: Span, rects: list[QRectF],
-                    palette: QPalette) -> None:
-        color = self.session.schema.color(span.label)
-        suggestion = self.session.view.is_suggestion(span)
-        painter.setPen(Qt.NoPen)
-        painter.setBrush(styles.fill(color, palette, suggestion=suggestion))
-        for r in rects:
-            painter.drawRoundedRect(r.adjusted(-1, 0, 1, 1), 3, 3)
+    def _roles(self) -> dict[int, str]:
+        event = self.session.current_event()
+        if event is None:
+            return {}
+        return {span.id: a.role for a, span in self.session.view.arguments_of(event)}
 
-    def _underline_y(self, span: Span, rect: QRectF) -> float:
-        return rect.bottom() + 2 + 3 * min(self._depth.get(span.id, 0), 3)
-
-    def _paint_underline(self, painter: QPainter, span: Span, rects: list[QRectF],
-                         palette: QPalette) -> None:
-        color = styles.stroke(self.session.schema.color(span.label), palette)
-        suggestion = self.session.view.is_suggestion(span)
-        trigger = span.kind is SpanKind.TRIGGER
-        pen = QPen(color, 2.6 if trigger else 1.6)
-        pen.setCapStyle(Qt.FlatCap)
-        if suggestion:
-            pen.setStyle(Qt.CustomDashLine)
-            pen.setDashPattern([2.5, 2])
-        painter.setPen(pen)
-        painter.setBrush(Qt.NoBrush)
-        for r in rects:
-            y = self._underline_y(span, r)
-            painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
-            if trigger:
-                border = QPen(color, 1.2, Qt.DashLine if suggestion else Qt.SolidLine)
-                painter.setPen(border)
-                painter.drawRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
-                painter.setPen(pen)
-
-    def _paint_frame(self, painter: QPainter, shapes: list[tuple[Span, list[QRectF]]],
-                     palette: QPalette) -> None:
+    def _paint_frame(self, painter: QPainter, shapes: list, roles: dict[int, str]) -> None:
         """The selected span, and the current event's trigger and arguments."""
         selected = self.session.selected_id
         event = self.session.current_event()
-        roles: dict[int, str] = {}
-        if event is not None:
-            roles = {span.id: a.role for a, span in self.session.view.arguments_of(event)}
-        for span, rects in shapes:
+        if selected is None and event is None:
+            return
+        selection = QPen(self.palette().color(QPalette.Highlight), 2.2)
+        frame = (QPen(styles.stroke(self.session.schema.color(event.label), self.palette()),
+                      1.6, Qt.DashLine) if event is not None else None)
+        painter.setBrush(Qt.NoBrush)
+        for span, _look, rects in shapes:
             if span.id == selected:
-                pen = QPen(palette.color(QPalette.Highlight), 2.2)
+                painter.setPen(selection)
             elif span.id in roles or (event is not None and span.id == event.id):
-                pen = QPen(styles.stroke(self.session.schema.color(event.label), palette), 1.6,
-                           Qt.DashLine)
+                painter.setPen(frame)
             else:
                 continue
-            painter.setPen(pen)
-            painter.setBrush(Qt.NoBrush)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(-3, -2, 3, 2), 4, 4)
 
-    def _paint_tags(self, painter: QPainter, shapes: list[tuple[Span, list[QRectF]]],
-                    palette: QPalette) -> None:
+    def _paint_tags(self, painter: QPainter, shapes: list, roles: dict[int, str]) -> None:
         """Small label chips under the first line of each span, pushed right if they collide."""
-        font = QFont(self.font())
-        font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.62))
-        font.setBold(True)
-        italic = QFont(font)
-        italic.setItalic(True)
-        italic.setBold(False)
-        metrics, italic_metrics = QFontMetricsF(font), QFontMetricsF(italic)
-        event = self.session.current_event()
-        roles: dict[int, str] = {}
-        if event is not None:
-            roles = {span.id: a.role for a, span in self.session.view.arguments_of(event)}
+        self._tags = []
         ends: dict[int, float] = {}
-        placed = sorted(((s, rects[0]) for s, rects in shapes if rects),
-                        key=lambda item: (round(item[1].bottom()), item[1].left()))
-        for span, rect in placed:
-            suggestion = self.session.view.is_suggestion(span)
-            text = span.label + ("?" if suggestion else "")
+        placed = sorted(((s, look, rects[0]) for s, look, rects in shapes if rects),
+                        key=lambda item: (round(item[2].bottom()), item[2].left()))
+        for span, look, rect in placed:
+            text = look.tag
             if span.id in roles:
                 text = f"{roles[span.id]} · {text}"
-            m = italic_metrics if suggestion else metrics
+            width = self._widths.get((text, look.suggestion))
+            if width is None:
+                width = self._widths[(text, look.suggestion)] = (
+                    look.metrics.horizontalAdvance(text) + 8)
             line = round(rect.bottom())
             x = max(rect.left(), ends.get(line, -1e9) + 3)
-            y = self._underline_y(span, rect) + 2.5
-            chip = QRectF(x, y, m.horizontalAdvance(text) + 8, m.height() + 1)
+            y = rect.bottom() + 4.5 + 3 * min(self._depth[span.id], 3)
+            chip = QRectF(x, y, width, look.metrics.height() + 1)
             ends[line] = chip.right()
-            color = QColor(self.session.schema.color(span.label))
-            if suggestion:
-                painter.setPen(QPen(styles.stroke(color.name(), palette), 1, Qt.DashLine))
-                painter.setBrush(QBrush(palette.color(QPalette.Base)))
-                painter.drawRoundedRect(chip, 3, 3)
-                painter.setPen(palette.color(QPalette.Text))
-                painter.setFont(italic)
-            else:
-                painter.setPen(Qt.NoPen)
-                painter.setBrush(color)
-                painter.drawRoundedRect(chip, 3, 3)
-                painter.setPen(styles.TAG_INK)
-                painter.setFont(font)
+            painter.setPen(look.chip_pen)
+            painter.setBrush(look.chip_brush)
+            painter.drawRoundedRect(chip, 3, 3)
+            painter.setPen(look.ink)
+            painter.setFont(look.font)
             painter.drawText(chip, Qt.AlignCenter, text)
             self._tags.append((chip, span))
 

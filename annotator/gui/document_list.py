@@ -37,7 +37,7 @@ ROOT = QModelIndex()
 
 
 class DocumentModel(QAbstractTableModel):
-    HEADERS = ("Document", "Status", "Open")
+    HEADERS = ("Document", "Status", "Pending")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -146,8 +146,11 @@ class DocumentList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.Interactive)
+        # measured widths: sizing to contents would visit every row on each change
+        header.resizeSection(1, 84)
+        header.resizeSection(2, 44)
         header.setHighlightSections(False)
         self.table.clicked.connect(self._chosen)
         self.table.activated.connect(self._chosen)

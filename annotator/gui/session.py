@@ -21,6 +21,7 @@ from annotator import edits
 from annotator.gui.undo import EditCommand
 from annotator.model import (
     SUGGESTIONS,
+    Annotations,
     Argument,
     Decision,
     Document,
@@ -29,7 +30,7 @@ from annotator.model import (
     Status,
     Token,
 )
-from annotator.store import Store, StoreError
+from annotator.store import Store, StoreError, undecided
 
 WORD = re.compile(r"\w+|[^\w\s]")
 
@@ -49,7 +50,6 @@ class DocumentView:
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.spans}
         self.starts = [s.start for s in self.spans]
-        self.token_starts = [t.start for t in self.tokens]
 
     @staticmethod
     def is_suggestion(span: Span) -> bool:
@@ -130,6 +130,7 @@ class Session(QObject):
         self.event_id: int | None = None
         #: a role chosen in the event panel, waiting for the span that fills it
         self.pending_role: str | None = None
+        self._suggestions = Annotations()
 
     # --- documents ---------------------------------------------------------------------------
     @property
@@ -145,6 +146,7 @@ class Session(QObject):
             return
         doc = self.store.document(doc_id)
         self.view = DocumentView(doc, self.store.tokens(doc_id))
+        self._suggestions = self.store.annotations(doc_id, SUGGESTIONS)
         self.selected_id = self.event_id = None
         self.set_pending_role(None)
         if self.store.status(doc_id, self.annotator) is Status.TODO:
@@ -156,10 +158,12 @@ class Session(QObject):
         self.selectionChanged.emit()
 
     def _load(self) -> None:
+        """Re-read the annotator's layer; the document's suggestions were read on opening (only
+        a pre-annotation run changes them, and the window reopens the document after one)."""
         doc_id = self.view.doc.id
-        mine = [s for s in self.store.spans(doc_id, self.annotator)
-                if s.decision is not Decision.REJECTED]
-        pending = self.store.pending_suggestions(doc_id, self.annotator)
+        layer = self.store.spans(doc_id, self.annotator)
+        pending = undecided(self._suggestions, layer)
+        mine = [s for s in layer if s.decision is not Decision.REJECTED]
         keep = {s.id for s in mine}
         arguments = [a for a in self.store.arguments(doc_id, self.annotator)
                      if a.trigger_id in keep and a.argument_id in keep]

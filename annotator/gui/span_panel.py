@@ -15,6 +15,7 @@ from annotator.model import MANUAL, SUGGESTIONS, Decision, Span, SpanKind
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
+ROLES = frozenset({Qt.DisplayRole, Qt.UserRole, Qt.DecorationRole, Qt.FontRole, Qt.ToolTipRole})
 
 
 def state(span: Span) -> str:
@@ -33,11 +34,22 @@ class SpanModel(QAbstractTableModel):
         super().__init__()
         self.session = session
         self.spans: list[Span] = []
+        self._colors: dict[str, QColor] = {}
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self.spans = list(self.session.view.spans) if self.session.view else []
-        self.endResetModel()
+        """After an edit: most edits keep the number of spans (relabel, resize, accept), so
+        only the rows that differ are announced, and the table repaints just those."""
+        spans = list(self.session.view.spans) if self.session.view else []
+        if len(spans) != len(self.spans):
+            self.beginResetModel()
+            self.spans = spans
+            self.endResetModel()
+            return
+        pairs = enumerate(zip(self.spans, spans, strict=True))
+        changed = [i for i, (old, new) in pairs if old != new]
+        self.spans = spans
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], 2))
 
     def rowCount(self, parent: ModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.spans)
@@ -51,25 +63,33 @@ class SpanModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.DisplayRole):
+        if role not in ROLES:  # most of what a view asks for; answer before any work
+            return None
         span = self.spans[index.row()]
         column = index.column()
         if role == Qt.DisplayRole:
-            text = span.text_in(self.session.view.doc.text).replace("\n", " ")
-            return (text, span.label, state(span))[column]
+            if column == 0:
+                return span.text_in(self.session.view.doc.text).replace("\n", " ")
+            return span.label if column == 1 else state(span)
         if role == Qt.UserRole:
             return span.id
-        if role == Qt.DecorationRole and column == 1:
-            return QColor(self.session.schema.color(span.label))
-        if role == Qt.FontRole and (column == 2 and span.layer == SUGGESTIONS
-                                    or column == 1 and span.kind is SpanKind.TRIGGER):
-            font = QFont()
-            font.setItalic(span.layer == SUGGESTIONS)
-            font.setBold(span.kind is SpanKind.TRIGGER)
-            return font
-        if role == Qt.ToolTipRole:
-            score = f", score {span.score:.2f}" if span.score is not None else ""
-            return f"{span.label} ({span.kind.value}) from {span.origin}{score}"
-        return None
+        if role == Qt.DecorationRole:
+            return self._color(span.label) if column == 1 else None
+        if role == Qt.FontRole:
+            suggestion, trigger = span.layer == SUGGESTIONS, span.kind is SpanKind.TRIGGER
+            if column == 2 and suggestion or column == 1 and trigger:
+                font = QFont()
+                font.setItalic(suggestion)
+                font.setBold(trigger)
+                return font
+            return None
+        score = f", score {span.score:.2f}" if span.score is not None else ""
+        return f"{span.label} ({span.kind.value}) from {span.origin}{score}"
+
+    def _color(self, label: str) -> QColor:
+        if label not in self._colors:
+            self._colors[label] = QColor(self.session.schema.color(label))
+        return self._colors[label]
 
     def row_of(self, span_id: int | None) -> int | None:
         for i, span in enumerate(self.spans):
@@ -98,8 +118,11 @@ class SpanPanel(QTableView):
         self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.Interactive)
+        # measured widths: sizing to contents would visit every row on each change
+        header.resizeSection(1, 150)
+        header.resizeSection(2, 80)
         self.clicked.connect(lambda index: self.spanChosen.emit(index.data(Qt.UserRole)))
         session.annotationsChanged.connect(self.model_.reload)
         session.selectionChanged.connect(self._follow_selection)

@@ -57,6 +57,8 @@ def offsets(start: object, end: object, text: str, path: Path, line: int) -> tup
     """Checked character offsets of a span: integers with 0 <= start < end <= len(text)."""
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
         raise InputError(f"span offsets must be integers, got {start!r}, {end!r}", path, line)
+    if start >= end:
+        raise InputError(f"span {start}..{end} ends before it starts", path, line)
     if not 0 <= start < end <= len(text):
         raise InputError(f"span {start}..{end} is outside the text ({len(text)} characters)",
                          path, line)

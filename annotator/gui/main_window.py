@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui import jobs
+from annotator.gui import jobs, lead_tools
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventPanel
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_status_bar()
         self._connect()
+        self.lead_tools = lead_tools.install(self)
         self.documents.reload()
         self._update_progress()
         first = self.documents.neighbour(1)

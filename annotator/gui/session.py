@@ -20,6 +20,7 @@ from PySide6.QtGui import QUndoStack
 from annotator import edits
 from annotator.gui.undo import EditCommand
 from annotator.model import (
+    GOLD,
     SUGGESTIONS,
     Annotations,
     Argument,
@@ -146,7 +147,9 @@ class Session(QObject):
             return
         doc = self.store.document(doc_id)
         self.view = DocumentView(doc, self.store.tokens(doc_id))
-        self._suggestions = self.store.annotations(doc_id, SUGGESTIONS)
+        # gold is settled from the annotators' layers (curation), not from the models' proposals
+        self._suggestions = (Annotations() if self.annotator == GOLD
+                             else self.store.annotations(doc_id, SUGGESTIONS))
         self.selected_id = self.event_id = None
         self.set_pending_role(None)
         if self.store.status(doc_id, self.annotator) is Status.TODO:

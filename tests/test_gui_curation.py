@@ -1,0 +1,153 @@
+"""Curation driven from the keyboard on the real window: Review → Curate merges what alice and
+bob agree on into gold, then one key per difference settles the rest; a second connection to
+the SQLite file checks gold after each step, and Ctrl+Z takes steps back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from review_support import POMPEO, make_review_project, open_window
+
+from annotator.adjudication import ADJUDICATED, AGREED
+from annotator.model import GOLD, MANUAL, Decision
+from annotator.store import Store
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return make_review_project(tmp_path_factory.mktemp("curation") / "template.db")
+
+
+@pytest.fixture
+def project(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "project.db"
+    shutil.copy(template, path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project: Path, tmp_path: Path):
+    win = open_window(qtbot, project, tmp_path)
+    yield win
+    win.close()
+    win.session.store.close()
+
+
+def gold(project: Path) -> tuple[set, set, set]:
+    """(effective spans, tombstones, arguments) of gold, as (text, label, origin) tuples."""
+    with Store(project) as store:
+        doc = store.document_by_name(POMPEO)
+        layer = store.annotations(doc.id, GOLD)
+        by_id = layer.span_by_id()
+        text = doc.text
+        spans = {(s.text_in(text), s.label, s.origin) for s in layer.spans if s.is_effective}
+        dropped = {(s.text_in(text), s.label) for s in layer.spans
+                   if s.decision is Decision.REJECTED}
+        arguments = {(by_id[a.trigger_id].label, a.role, by_id[a.argument_id].text_in(text))
+                     for a in layer.arguments}
+        return spans, dropped, arguments
+
+
+def press(win, key: Qt.Key, modifiers=Qt.NoModifier) -> None:
+    QTest.keyClick(win.lead_tools.curation.panel.table, key, modifiers)
+
+
+def rows(win) -> list[tuple[str, str]]:
+    table = win.lead_tools.curation.panel.table
+    return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+
+
+def current(win) -> tuple[str, str]:
+    table = win.lead_tools.curation.panel.table
+    return table.item(table.currentRow(), 0).text(), table.item(table.currentRow(), 1).text()
+
+
+def test_gui_curation_merges_agreement_and_settles_each_difference_with_one_key(
+        qtbot, window, project):
+    QTest.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    panel = window.lead_tools.curation.panel
+    assert panel.active and window.lead_tools.curation.isVisible()
+    assert window.session.annotator == GOLD
+    # what both agree on is in gold already
+    spans, dropped, arguments = gold(project)
+    assert spans == {("Mike Pompeo", "PERSON", AGREED), ("meet", "Contact:Meet", AGREED)}
+    assert arguments == {("Contact:Meet", "Participant", "Mike Pompeo")}
+    assert rows(window) == [("Pompeo", "entity"), ("meet", "arguments"),
+                            ("New York", "entity"), ("Kim Yong-chol", "entity")]
+    assert panel.table.hasFocus() and current(window) == ("Pompeo", "entity")
+
+    press(window, Qt.Key_N)
+    press(window, Qt.Key_N)                        # New York: alice GPE, bob LOC
+    assert current(window) == ("New York", "entity")
+    press(window, Qt.Key_1)                        # take alice's
+    spans, dropped, _ = gold(project)
+    assert ("New York", "GPE", ADJUDICATED) in spans and ("New York", "LOC") in dropped
+    assert current(window) == ("Kim Yong-chol", "entity")
+
+    press(window, Qt.Key_P)                        # back to the event's arguments
+    assert current(window) == ("meet", "arguments")
+    press(window, Qt.Key_2)                        # take bob's: Participant and Place
+    _, _, arguments = gold(project)
+    assert arguments == {("Contact:Meet", "Participant", "Mike Pompeo"),
+                         ("Contact:Meet", "Place", "New York")}
+
+    assert current(window) == ("Kim Yong-chol", "entity")
+    press(window, Qt.Key_D)                        # drop bob's Kim Yong-chol
+    spans, dropped, _ = gold(project)
+    assert ("Kim Yong-chol", "PERSON") in dropped
+    assert "Kim Yong-chol" not in {text for text, _, _ in spans}
+
+    assert rows(window) == [("Pompeo", "entity")]
+    press(window, Qt.Key_E)                        # edit: the article gets the place ...
+    assert window.view.hasFocus() and window.view.selection() == (0, len("Pompeo"))
+    QTest.keyClick(window.view, Qt.Key_P)          # ... and the PERSON key labels it in gold
+    spans, _, _ = gold(project)
+    assert ("Pompeo", "PERSON", MANUAL) in spans
+    assert rows(window) == []
+    assert "all settled" in panel.title.text()
+
+
+def test_gui_curation_steps_are_undone_one_by_one_and_leave_returns_to_the_annotator(
+        qtbot, window, project):
+    window.lead_tools.act_curate.trigger()
+    press(window, Qt.Key_Tab)
+    assert current(window) == ("meet", "arguments")
+    press(window, Qt.Key_Backtab, Qt.ShiftModifier)
+    assert current(window) == ("Pompeo", "entity")
+    press(window, Qt.Key_Delete)                   # drop alice's headline Pompeo
+    press(window, Qt.Key_2)                        # bob's arguments for "meet" ...
+    spans, dropped, _ = gold(project)
+    assert ("Pompeo", "PERSON") in dropped
+    # ... bring his New York (LOC) as the Place, which settles the New York difference too
+    assert ("New York", "LOC", ADJUDICATED) in spans
+    assert rows(window) == [("Kim Yong-chol", "entity")]
+
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert gold(project)[2] == {("Contact:Meet", "Participant", "Mike Pompeo")}
+    assert len(rows(window)) == 3
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert gold(project)[1] == set()
+    assert len(rows(window)) == 4
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)   # the merge of what they agree on
+    assert gold(project) == (set(), set(), set())
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert len(gold(project)[0]) == 2
+
+    QTest.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    assert not window.lead_tools.curation.panel.active
+    assert window.session.annotator == "lead"
+    assert not window.lead_tools.curation.isVisible()
+
+
+def test_gui_curation_needs_two_annotators(qtbot, project, tmp_path):
+    win = open_window(qtbot, project, tmp_path, document="pakistan-army-chief-kabul")
+    win.lead_tools.act_curate.trigger()
+    panel = win.lead_tools.curation.panel
+    assert rows(win) == [] and "needs two or more annotators" in panel.title.text()
+    assert not panel.act_drop.isEnabled()
+    win.close()
+    win.session.store.close()

@@ -313,6 +313,9 @@ class Store:
         return added
 
     def _replace_suggestions(self, analysis: Analysis) -> int:
+        # Pre-annotation writes tens of rows per document: they go in directly, not through
+        # add_span/add_argument, whose per-row checks are made once here (length) or hold by
+        # construction (same document and layer), so the database does not slow the pipeline.
         doc_id = analysis.doc_id
         self.db.execute(
             "DELETE FROM spans WHERE document_id = ? AND layer = ? AND NOT EXISTS "
@@ -320,27 +323,33 @@ class Store:
             [doc_id, SUGGESTIONS],
         )
         kept = {s.key: s.id for s in self.spans(doc_id, SUGGESTIONS)}
+        length, now = self._length(doc_id), _now()
         ids: list[int] = []
         added = 0
         for span in analysis.spans:
-            if span.key in kept:
-                ids.append(kept[span.key])
-                continue
-            stored = self.add_span(span.with_(doc_id=doc_id, layer=SUGGESTIONS,
-                                              decision=Decision.SUGGESTED, id=None,
-                                              suggestion_id=None))
-            kept[span.key] = stored.id
-            ids.append(stored.id)
-            added += 1
+            if span.key not in kept:
+                if span.end > length:
+                    raise StoreError(f"span {span.start}..{span.end} is outside document {doc_id}")
+                kept[span.key] = self.db.execute(
+                    f"INSERT INTO spans ({SPAN_COLUMNS}, updated_at) "
+                    "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                    [doc_id, SUGGESTIONS, span.kind.value, span.start, span.end, span.label,
+                     span.origin, Decision.SUGGESTED.value, span.score, now],
+                ).lastrowid
+                added += 1
+            ids.append(kept[span.key])
         existing = {(a.trigger_id, a.role, a.argument_id)
                     for a in self.arguments(doc_id, SUGGESTIONS)}
         for trigger, role, argument, score in analysis.arguments:
+            if analysis.spans[trigger].kind is not SpanKind.TRIGGER:
+                raise StoreError(f"span {ids[trigger]} is not an event trigger")
             triple = (ids[trigger], role, ids[argument])
             if triple not in existing:
                 existing.add(triple)
-                self.add_argument(Argument(ids[trigger], role, ids[argument],
-                                           origin=analysis.argument_origin,
-                                           decision=Decision.SUGGESTED, score=score))
+                self.db.execute(
+                    f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                    [*triple, analysis.argument_origin, Decision.SUGGESTED.value, score],
+                )
         return added
 
     # --- spans and arguments -------------------------------------------------------------

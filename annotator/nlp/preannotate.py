@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SPACY
 from spacy.tokens import Doc
 
 from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
@@ -72,7 +73,9 @@ class DocumentAnalyser:
         self.entity_origin = f"model:{pipeline.identity}"
 
     def __call__(self, doc: Doc, doc_id: int) -> Analysis:
-        tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
+        # columns, not Token objects: this runs for every token of the corpus
+        tokens = [Token(start, start + length, bool(space)) for start, length, space
+                  in doc.to_array([IDX, LENGTH, SPACY]).tolist()]
         sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
         spans: list[Span] = []
         mentions: list[EntityMention] = []
@@ -104,7 +107,7 @@ def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
 def _count(report: PreannotateReport, doc: Doc, analysis: Analysis) -> None:
     report.documents += 1
     report.tokens += len(doc)
-    report.words += sum(1 for t in doc if not t.is_space)
+    report.words += len(doc) - int(doc.to_array(IS_SPACE).sum())
     report.sentences += len(analysis.sentences)
     for span in analysis.spans:
         (report.entities if span.kind is SpanKind.ENTITY else report.triggers)[span.label] += 1

@@ -9,11 +9,12 @@ conditions inside a DependencyMatcher pattern are not expressible at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import tomllib
+from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -102,48 +103,142 @@ def load_rules(directory: Path = PATTERNS) -> list[Rule]:
     return rules
 
 
+#: Token attributes whose values can anchor a rule to the words it needs.
+ANCHOR_ATTRS = ("LEMMA", "LOWER")
+#: Operators under which a pattern token may be absent, so it cannot anchor the rule.
+OPTIONAL_OPS = frozenset({"?", "*", "!"})
+
+
+def _anchor(token_pattern: dict) -> set[str] | None:
+    """The words (lemma or lower-case form) one of which must be present for a token to match."""
+    if token_pattern.get("OP") in OPTIONAL_OPS:
+        return None
+    for attr in ANCHOR_ATTRS:
+        value = token_pattern.get(attr)
+        if isinstance(value, str):
+            return {value}
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return set(value["IN"])
+    return None
+
+
+@dataclass
+class _Compiled:
+    """One rule with its own matcher, and what lets it skip the words it cannot match."""
+
+    rule: Rule
+    rank: int
+    matcher: Matcher | DependencyMatcher
+    #: hashes of the words the trigger token (tokens: the first anchored token) needs, or
+    #: None when it could be any word
+    anchors: frozenset[int] | None
+    #: word sets the rest of the pattern needs, each one present somewhere in the doc
+    requires: tuple[frozenset[int], ...]
+    #: the DependencyMatcher node that is the trigger; tokens: the pattern length
+    node: int
+    #: a token pattern of fixed length can be matched in a window around a word it covers
+    windowed: bool
+
+    def positions(self, words: dict[int, list[int]]) -> list[int] | None:
+        """Tokens a match must cover; [] when the doc lacks a needed word, None: anywhere."""
+        if any(words.keys().isdisjoint(needed) for needed in self.requires):
+            return []
+        if self.anchors is None:
+            return None
+        return sorted({i for word in self.anchors for i in words.get(word, ())})
+
+
 class TriggerMatcher:
-    """Finds triggers in parsed Docs with the rules for the event types a schema has."""
+    """Finds triggers in parsed Docs with the rules for the event types a schema has.
+
+    spaCy's Matcher tries every pattern at every token, which for some eighty rules costs as
+    much as a tenth of the pipeline itself. Nearly every rule names the words it needs (a lemma
+    or a lower-case form), so each rule gets its own matcher and runs only in a window around
+    those words, when the document has them at all.
+    """
 
     def __init__(self, vocab: Vocab, rules: Iterable[Rule], event_types: Iterable[str]):
         known = set(event_types)
+        rules = list(rules)
         self.rules = [r for r in rules if r.event is None or r.event in known]
         #: event types that have rules but are not in the schema (reported, not an error)
         self.skipped_events = sorted({r.event for r in rules if r.event and r.event not in known})
-        self._matcher = Matcher(vocab, validate=True)
-        self._dependency = DependencyMatcher(vocab, validate=True)
-        #: matcher key -> (rule, its rank, the position of the trigger node in its pattern)
-        self._by_key: dict[int, tuple[Rule, int, int]] = {}
-        for index, rule in enumerate(self.rules):
-            key = f"{'exclude' if rule.exclude else 'trigger'}:{index}:{rule.event}/{rule.id}"
-            node = ([n.get("RIGHT_ID") for n in rule.pattern].index(TRIGGER_NODE)
-                    if rule.kind == "dependency" else 0)
-            self._by_key[vocab.strings.add(key)] = (rule, index, node)
-            try:
-                if rule.kind == "tokens":
-                    self._matcher.add(key, [rule.pattern])
-                else:
-                    self._dependency.add(key, [rule.pattern])
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"rule {rule.event}/{rule.id}: bad spaCy pattern: {exc}",
-                                 rule.source) from exc
+        self._compiled = [self._compile(vocab, rule, rank) for rank, rule in enumerate(self.rules)]
+
+    @staticmethod
+    def _compile(vocab: Vocab, rule: Rule, rank: int) -> _Compiled:
+        key = f"{'exclude' if rule.exclude else 'trigger'}:{rule.event}/{rule.id}"
+        try:
+            if rule.kind == "tokens":
+                matcher: Matcher | DependencyMatcher = Matcher(vocab, validate=True)
+                matcher.add(key, [rule.pattern])
+                node = len(rule.pattern)
+                tokens = rule.pattern
+                windowed = all(t.get("OP", "1") in ("1", "!", "?") for t in tokens)
+            else:
+                matcher = DependencyMatcher(vocab, validate=True)
+                matcher.add(key, [rule.pattern])
+                node = [n.get("RIGHT_ID") for n in rule.pattern].index(TRIGGER_NODE)
+                tokens = [n.get("RIGHT_ATTRS", {}) for n in rule.pattern]
+                tokens.insert(0, tokens.pop(node))
+                windowed = False
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"rule {rule.event}/{rule.id}: bad spaCy pattern: {exc}",
+                             rule.source) from exc
+        needed = [frozenset(vocab.strings.add(w) for w in words)
+                  for words in map(_anchor, tokens) if words]
+        anchors = needed[0] if needed and (rule.kind == "tokens" or _anchor(tokens[0])) else None
+        return _Compiled(rule, rank, matcher, anchors, tuple(needed), node, windowed)
 
     @classmethod
     def from_resources(cls, vocab: Vocab, event_types: Iterable[str],
                        directory: Path = PATTERNS) -> TriggerMatcher:
         return cls(vocab, load_rules(directory), event_types)
 
+    def _run(self, rule: _Compiled, doc: Doc, positions: list[int] | None
+             ) -> Iterator[tuple[int, int]]:
+        """(start, end) of the rule's matches; the trigger node's token for dependency rules."""
+        if rule.rule.kind == "dependency":
+            for _, token_ids in rule.matcher(doc):
+                yield token_ids[rule.node], token_ids[rule.node] + 1
+            return
+        if positions is None or not rule.windowed:
+            for _, start, end in rule.matcher(doc):
+                yield start, end
+            return
+        width = rule.node
+        for position in positions:
+            window = doc[max(0, position - width + 1):position + width]
+            for _, start, end in rule.matcher(window):
+                yield window.start + start, window.start + end
+
     def _matches(self, doc: Doc) -> list[tuple[int, int, int, Rule]]:
-        """(start, end, rank, rule) of every match, trigger and exclusion."""
-        found = []
-        for key, start, end in self._matcher(doc):
-            rule, rank, _ = self._by_key[key]
-            found.append((start, end, rank, rule))
-        if doc.has_annotation("DEP"):
-            for key, token_ids in self._dependency(doc):
-                rule, rank, node = self._by_key[key]
-                found.append((token_ids[node], token_ids[node] + 1, rank, rule))
-        return found
+        """(start, end, rank, rule) of every trigger match, and of the exclusions over them."""
+        words: dict[int, list[int]] = {}
+        for i, (lemma, lower) in enumerate(doc.to_array([LEMMA, LOWER]).tolist()):
+            words.setdefault(lemma, []).append(i)
+            if lower != lemma:
+                words.setdefault(lower, []).append(i)
+        parsed = doc.has_annotation("DEP")
+        found: set[tuple[int, int, int]] = set()
+        for exclude in (False, True):
+            if exclude:
+                if not found:
+                    break
+                # an exclusion only matters where a trigger is
+                covered = sorted({i for start, end, _ in found for i in range(start, end)})
+            for rule in self._compiled:
+                if rule.rule.exclude is not exclude or (rule.rule.kind == "dependency"
+                                                        and not parsed):
+                    continue
+                positions = rule.positions(words)
+                if positions is None and exclude:
+                    positions = covered
+                if positions == []:
+                    continue
+                found.update((start, end, rule.rank)
+                             for start, end in self._run(rule, doc, positions))
+        return [(start, end, rank, self.rules[rank]) for start, end, rank in found]
 
     def __call__(self, doc: Doc) -> list[Trigger]:
         """Triggers in document order; one per place and event type (the first rule wins)."""

@@ -459,6 +459,44 @@ class Store:
                          and a.decision is not Decision.REJECTED]
         return Annotations(spans, arguments)
 
+    def layer_rows(self, doc_ids: Sequence[int],
+                   layers: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
+        """Effective spans and arguments of `layers` on `doc_ids` as plain tuples.
+
+        For code that reads a whole corpus (agreement), where building a `Span` per row would
+        cost more than the computation. Spans: (document_id, layer, id, kind, start, end,
+        label), in document and text order; arguments: (document_id, layer, trigger_id, role,
+        argument_id), both ends effective and the argument not rejected.
+        """
+        if not doc_ids or not layers:
+            return [], []
+        where = (f"IN ({','.join('?' * len(doc_ids))}) AND "
+                 f"{{}}.layer IN ({','.join('?' * len(layers))})")
+        effective = [Decision.ACCEPTED.value, Decision.EDITED.value]
+        spans = self._q(
+            "SELECT document_id, layer, id, kind, start_char, end_char, label FROM spans s "
+            f"WHERE s.document_id {where.format('s')} AND s.decision IN (?, ?) "
+            "ORDER BY document_id, start_char, end_char DESC, id",
+            [*doc_ids, *layers, *effective])
+        arguments = self._q(
+            "SELECT t.document_id, t.layer, a.trigger_id, a.role, a.argument_id "
+            "FROM arguments a JOIN spans t ON t.id = a.trigger_id "
+            "JOIN spans g ON g.id = a.argument_id "
+            f"WHERE t.document_id {where.format('t')} AND a.decision != ? "
+            "AND t.decision IN (?, ?) AND g.decision IN (?, ?) ORDER BY a.id",
+            [*doc_ids, *layers, Decision.REJECTED.value, *effective, *effective])
+        return spans, arguments
+
+    def token_offsets(self, doc_ids: Sequence[int]) -> dict[int, list[list[int]]]:
+        """[start, end, whitespace] of the stored tokens of each analysed document among
+        `doc_ids`, as stored, without building `Token` objects (the agreement measures read
+        millions of them)."""
+        if not doc_ids:
+            return {}
+        rows = self._q("SELECT document_id, tokens FROM document_analysis WHERE document_id IN "
+                       f"({','.join('?' * len(doc_ids))})", list(doc_ids))
+        return {doc_id: json.loads(tokens) for doc_id, tokens in rows}
+
     def pending_suggestions(self, doc_id: int, annotator: str) -> Annotations:
         """Suggestions `annotator` has not decided on: not linked to, nor at a place they marked."""
         return undecided(self.annotations(doc_id, SUGGESTIONS), self.spans(doc_id, annotator))

@@ -10,7 +10,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
 from annotator.agreement.collect import collect
-from annotator.agreement.matching import align, regex_tokens, span_counts, token_labels
+from annotator.agreement.matching import Side, compare, regex_tokens, token_labels
 from annotator.agreement.report import project_agreement
 from annotator.model import Decision, Document, Sentence, Span, Status, Token
 from annotator.store import Store
@@ -40,10 +40,10 @@ def assert_strict_json(report: dict) -> None:
 def test_exact_and_overlap_matching_per_label():
     a = spans((0, 11, "PERSON"), (16, 29, "PERSON"), (33, 41, "GPE"))
     b = spans((0, 11, "PERSON"), (16, 19, "PERSON"), (33, 41, "LOC"))
-    exact = span_counts(a, b, overlap=False)
+    exact = compare(Side(a), Side(b)).exact.labelled()
     assert exact.per_label["PERSON"].tp == 1 and exact.per_label["GPE"].fn == 1
     assert exact.micro.value == pytest.approx(1 / 3)
-    overlap = span_counts(a, b, overlap=True)
+    overlap = compare(Side(a), Side(b)).overlap.labelled()
     assert overlap.per_label["PERSON"].tp == 2
     assert overlap.micro.value == pytest.approx(2 / 3)
     assert overlap.macro.value == pytest.approx((1 + 0 + 0) / 3)
@@ -52,20 +52,23 @@ def test_exact_and_overlap_matching_per_label():
 def test_overlap_matching_is_one_to_one():
     a = spans((0, 20, "ORG"))
     b = spans((0, 8, "ORG"), (10, 20, "ORG"), (2, 30, "ORG"))
-    counts = span_counts(a, b, overlap=True).per_label["ORG"]
+    counts = compare(Side(a), Side(b)).overlap.labelled().per_label["ORG"]
     assert (counts.tp, counts.fp, counts.fn) == (1, 2, 0)
 
 
 def test_alignment_explains_each_difference():
     a = spans((0, 11, "PERSON"), (16, 29, "PERSON"), (33, 41, "GPE"), (45, 53, "DATE"))
     b = spans((0, 11, "PERSON"), (16, 19, "PERSON"), (33, 41, "LOC"), (67, 73, "EVENT"))
-    kinds = [item.kind for item in align(a, b)]
-    assert kinds == ["agree", "extent", "label", "only_a", "only_b"]
+    comparison = compare(Side(a), Side(b))
+    assert comparison.agreed == {"PERSON": 1}
+    kinds = [item.kind for item in comparison.differences]
+    assert kinds == ["extent", "label", "only_a", "only_b"]
 
 
 def test_token_labels_prefer_the_innermost_span():
     tokens = regex_tokens("New York City Hall")
-    labels = token_labels(tokens, spans((0, 18, "FAC"), (0, 13, "GPE")))
+    starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
+    labels = token_labels(starts, ends, spans((0, 18, "FAC"), (0, 13, "GPE")))
     assert labels == {0: "GPE", 1: "GPE", 2: "GPE", 3: "FAC"}
 
 

@@ -1,20 +1,52 @@
 """Reading what agreement compares out of a project: each document's text, tokens and the
-effective annotations of every compared annotator who worked on it.
+effective annotations (accepted or edited; no tombstones, no suggestions) of every compared
+annotator who worked on it.
 
 Which documents: by default those every compared annotator marked done, since half-finished
 work is not disagreement. With `include_all`, every document at least one of them worked on
-(status in progress or done, or any span in their layer); an annotator who did not work on a
-document is *missing* there, not "marked nothing", which is what Krippendorff's α is built for.
+(status in progress or done, or an effective span in their layer); an annotator who did not
+work on a document is *missing* there, not "marked nothing", which is what Krippendorff's α is
+built for.
+
+A corpus is read in batches with a few queries each (`Store.layer_rows`), as light tuples
+(`Mark`, `Link`) with the attributes of `Span` and `Argument` that the measures use: building
+full model objects for a million spans would cost more than measuring them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotator.agreement.matching import regex_tokens
-from annotator.model import Annotations, Status
+from annotator.model import Annotations, SpanKind, Status
 from annotator.store import Store
+
+BATCH = 500
+_KINDS = {k.value: k for k in SpanKind}
+
+
+class Mark(NamedTuple):
+    """A span as the measures see it (the attributes of `Span` they use)."""
+
+    start: int
+    end: int
+    label: str
+    kind: SpanKind
+    id: int
+
+    @property
+    def key(self) -> tuple[int, int, str, SpanKind]:
+        return (self.start, self.end, self.label, self.kind)
+
+
+class Link(NamedTuple):
+    """An event argument as the measures see it."""
+
+    trigger_id: int
+    role: str
+    argument_id: int
 
 
 @dataclass
@@ -24,43 +56,67 @@ class DocumentLayers:
     doc_id: int
     name: str
     text: str
-    tokens: list[tuple[int, int]]
+    #: (start, end, ...) of each token, in text order
+    tokens: Sequence[Sequence[int]]
     #: "stored" (the pipeline's tokens) or "regex" (fallback: the document was never analysed)
     tokenisation: str
-    #: compared annotator -> effective annotations, only for annotators who worked on it
+    #: compared annotator -> effective annotations (of `Mark`s and `Link`s, or of `Span`s and
+    #: `Argument`s), only for the annotators who worked on the document
     layers: dict[str, Annotations]
+
+
+def coverage(store: Store, annotators: Sequence[str], *,
+             include_all: bool = False) -> dict[int, list[str]]:
+    """Document id -> the compared annotators who worked on it, for the documents to compare
+    (see the module docstring), in id order."""
+    if not annotators:
+        return {}
+    if not include_all:
+        done = set.intersection(*(store.done_ids(a) for a in annotators))
+        return {doc_id: list(annotators) for doc_id in sorted(done)}
+    worked = {a: store.annotated_ids(a) | {d for d, s in store.statuses(a).items()
+                                             if s is not Status.TODO}
+              for a in annotators}
+    out = {}
+    for doc_id in store.document_ids():
+        names = [a for a in annotators if doc_id in worked[a]]
+        if names:
+            out[doc_id] = names
+    return out
 
 
 def comparison_documents(store: Store, annotators: Sequence[str], *,
                          include_all: bool = False) -> list[int]:
-    """Ids of the documents to compare, in id order (see the module docstring)."""
-    if not annotators:
-        return []
-    if not include_all:
-        done = set.intersection(*(store.done_ids(a) for a in annotators))
-        return sorted(done)
-    return [doc_id for doc_id in store.document_ids()
-            if any(_worked_on(store, doc_id, a) for a in annotators)]
-
-
-def _worked_on(store: Store, doc_id: int, annotator: str) -> bool:
-    return (store.status(doc_id, annotator) is not Status.TODO
-            or bool(store.spans(doc_id, annotator)))
+    """Ids of the documents to compare, in id order."""
+    return list(coverage(store, annotators, include_all=include_all))
 
 
 def collect(store: Store, annotators: Sequence[str], *, include_all: bool = False,
             doc_ids: Sequence[int] | None = None) -> Iterator[DocumentLayers]:
-    """The documents to compare, one at a time (constant memory over large projects)."""
-    if doc_ids is None:
-        doc_ids = comparison_documents(store, annotators, include_all=include_all)
-    for doc_id in doc_ids:
-        doc = store.document(doc_id)
-        stored = store.tokens(doc_id)
-        tokens = [(t.start, t.end) for t in stored] if stored else regex_tokens(doc.text)
-        layers = {
-            a: store.annotations(doc_id, a, effective=True)
-            for a in annotators
-            if not include_all or _worked_on(store, doc_id, a)
-        }
-        yield DocumentLayers(doc_id, doc.name, doc.text, tokens,
-                             "stored" if stored else "regex", layers)
+    """The documents to compare, one at a time, read in batches (memory stays bounded).
+
+    `doc_ids` narrows the selection (it does not widen it: coverage still decides who counts
+    as having worked on each document).
+    """
+    covered = coverage(store, annotators, include_all=include_all)
+    ids = list(covered) if doc_ids is None else [d for d in doc_ids if d in covered]
+    for first in range(0, len(ids), BATCH):
+        batch = ids[first:first + BATCH]
+        span_rows, argument_rows = store.layer_rows(batch, annotators)
+        tokens = store.token_offsets(batch)
+        marks: dict[tuple[int, str], list[Mark]] = {}
+        new_mark, new_link = Mark._make, Link._make  # tuple.__new__: no per-row Python call
+        for doc_id, layer, span_id, kind, start, end, label in span_rows:
+            marks.setdefault((doc_id, layer), []).append(
+                new_mark((start, end, label, _KINDS[kind], span_id)))
+        links: dict[tuple[int, str], list[Link]] = {}
+        for doc_id, layer, trigger_id, role, argument_id in argument_rows:
+            links.setdefault((doc_id, layer), []).append(
+                new_link((trigger_id, role, argument_id)))
+        for doc in store.iter_documents(batch):
+            stored = tokens.get(doc.id)
+            yield DocumentLayers(
+                doc.id, doc.name, doc.text, stored or regex_tokens(doc.text),
+                "stored" if stored else "regex",
+                {a: Annotations(marks.get((doc.id, a), []), links.get((doc.id, a), []))
+                 for a in covered[doc.id]})

@@ -3,8 +3,10 @@ disagreements, token labels for κ/α, and event argument tuples.
 
 Matching is one-to-one. Exact matches are paired first (a multiset intersection); overlap
 matching then pairs the remaining spans greedily by overlap length, which is what a person
-looking at the text would pair. Candidate pairs come from a sorted sweep, so the cost per
-document grows with the number of spans, not its square.
+looking at the text would pair. Candidate pairs come from a sorted sweep over the few spans
+left after exact matching, so the cost per document grows with the number of spans, not its
+square. The functions take anything with `start`, `end`, `label`, `kind` and `key` like a
+`Span` (the corpus reader passes lighter tuples).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.agreement.measures import PRF, LabelledF1
 from annotator.model import Annotations, Span
@@ -64,111 +67,142 @@ def _overlap(x: Span, y: Span) -> int:
     return min(x.end, y.end) - max(x.start, y.start)
 
 
-def _exact_first(a: Sequence[Span], b: Sequence[Span]) -> tuple[list[tuple[Span, Span]],
-                                                                list[Span], list[Span]]:
-    """Pair spans with identical (start, end, label, kind); return pairs and the leftovers."""
-    waiting: dict[tuple, list[Span]] = {}
-    for span in b:
-        waiting.setdefault(span.key, []).append(span)
-    pairs, rest_a = [], []
-    for span in a:
-        bucket = waiting.get(span.key)
-        if bucket:
-            pairs.append((span, bucket.pop()))
-        else:
-            rest_a.append(span)
-    rest_b = [s for bucket in waiting.values() for s in bucket]
-    return pairs, rest_a, rest_b
+@dataclass
+class MatchCounts:
+    """Per label: how many spans were matched, and how many each side marked."""
+
+    matched: Counter = field(default_factory=Counter)
+    a: Counter = field(default_factory=Counter)
+    b: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> PRF:
+        tp = sum(self.matched.values())
+        return PRF(tp, sum(self.b.values()) - tp, sum(self.a.values()) - tp)
+
+    def labelled(self) -> LabelledF1:
+        return LabelledF1({
+            label: PRF(self.matched[label], self.b[label] - self.matched[label],
+                       self.a[label] - self.matched[label])
+            for label in sorted(self.a.keys() | self.b.keys())
+        })
 
 
-def span_counts(a: Sequence[Span], b: Sequence[Span], *, overlap: bool) -> LabelledF1:
-    """Per-label match counts of b against a; with `overlap`, same label and any shared
-    character is a match (one-to-one, largest overlaps first)."""
-    labels = {s.label for s in a} | {s.label for s in b}
-    matched: Counter = Counter()
-    pairs, rest_a, rest_b = _exact_first(a, b)
-    for x, _ in pairs:
-        matched[x.label] += 1
-    if overlap and rest_a and rest_b:
-        same = _greedy(rest_a, rest_b, lambda x, y: (x.label == y.label, _overlap(x, y)))
-        for i, j in same:
-            if rest_a[i].label == rest_b[j].label:
-                matched[rest_a[i].label] += 1
-    count_a = Counter(s.label for s in a)
-    count_b = Counter(s.label for s in b)
-    return LabelledF1({
-        label: PRF(matched[label], count_b[label] - matched[label],
-                   count_a[label] - matched[label])
-        for label in sorted(labels)
-    })
-
-
-@dataclass(frozen=True)
-class Aligned:
+class Aligned(NamedTuple):
     """A span of a facing its counterpart in b; either side None when the other has nothing."""
 
     a: Span | None
     b: Span | None
 
     @property
-    def agree(self) -> bool:
-        return self.a is not None and self.b is not None and self.a.key == self.b.key
-
-    @property
     def kind(self) -> str:
         """Why they differ: `label`, `extent`, `extent+label`, `only_a`, `only_b` (or `agree`)."""
-        if self.agree:
-            return "agree"
-        if self.b is None:
+        a, b = self.a, self.b
+        if b is None:
             return "only_a"
-        if self.a is None:
+        if a is None:
             return "only_b"
-        same_extent = (self.a.start, self.a.end) == (self.b.start, self.b.end)
-        if same_extent:
-            return "label"
-        return "extent" if self.a.label == self.b.label else "extent+label"
+        if a.start == b.start and a.end == b.end:
+            return "agree" if a.label == b.label else "label"
+        return "extent" if a.label == b.label else "extent+label"
 
     @property
     def start(self) -> int:
-        return min(s.start for s in (self.a, self.b) if s is not None)
+        return self.b.start if self.a is None else (
+            self.a.start if self.b is None else min(self.a.start, self.b.start))
 
     @property
     def end(self) -> int:
-        return max(s.end for s in (self.a, self.b) if s is not None)
+        return self.b.end if self.a is None else (
+            self.a.end if self.b is None else max(self.a.end, self.b.end))
 
 
-def align(a: Sequence[Span], b: Sequence[Span]) -> list[Aligned]:
-    """Every span of both sides once, paired with its best counterpart, in text order.
+@dataclass
+class Comparison:
+    """Two annotators' spans of one kind on one document, compared every way at once."""
 
-    Preference: identical, then same extent (a label disagreement), then same label with the
-    largest overlap (an extent disagreement), then any overlap. Spans of different kinds are
-    never paired (call it once per kind).
+    exact: MatchCounts
+    overlap: MatchCounts
+    #: labels of the spans both marked identically (the confusion matrix diagonal)
+    agreed: Counter
+    #: every span not matched exactly, paired with its best counterpart, in text order
+    differences: list[Aligned]
+
+
+class Side:
+    """One annotator's spans of one kind on one document, with the counts every comparison
+    needs, computed once however many annotators they are compared with."""
+
+    __slots__ = ("keys", "labels", "spans")
+
+    def __init__(self, spans: Sequence[Span]):
+        self.spans = list(spans)
+        self.keys = Counter(s.key for s in self.spans)
+        self.labels = Counter(s.label for s in self.spans)
+
+
+def compare(a: Side, b: Side) -> Comparison:
+    """Exact and overlap match counts per label, and the alignment of the differences.
+
+    Exact matches (same start, end, label and kind) are paired first. The rest are matched
+    twice, one-to-one by overlap: for overlap F1 only spans of the same label count, largest
+    overlap first; for the alignment shown to people the preference is same extent (a label
+    disagreement), then same label with the largest overlap, then any overlap.
     """
-    pairs, rest_a, rest_b = _exact_first(a, b)
-    out = [Aligned(x, y) for x, y in pairs]
+    common = a.keys & b.keys
+    agreed: Counter = Counter()
+    for key, n in common.items():
+        agreed[key[2]] += n
+    rest_a = _unmatched(a, common)
+    rest_b = _unmatched(b, common)
+    same_label = agreed
+    differences: list[Aligned] = []
+    if rest_a and rest_b:
+        same_label = Counter(agreed)
+        for i, j in _greedy(rest_a, rest_b, lambda x, y: (x.label == y.label, _overlap(x, y))):
+            if rest_a[i].label == rest_b[j].label:
+                same_label[rest_a[i].label] += 1
+        chosen = _greedy(rest_a, rest_b, lambda x, y: (
+            (x.start, x.end) == (y.start, y.end), x.label == y.label, _overlap(x, y)))
+        differences = [Aligned(rest_a[i], rest_b[j]) for i, j in chosen]
+        paired_a = {i for i, _ in chosen}
+        paired_b = {j for _, j in chosen}
+        rest_a = [s for i, s in enumerate(rest_a) if i not in paired_a]
+        rest_b = [s for j, s in enumerate(rest_b) if j not in paired_b]
+    differences.extend(Aligned(s, None) for s in rest_a)
+    differences.extend(Aligned(None, s) for s in rest_b)
+    if len(differences) > 1:
+        differences.sort(key=lambda x: (x.start, x.end))
+    return Comparison(MatchCounts(agreed, a.labels, b.labels),
+                      MatchCounts(same_label, a.labels, b.labels), agreed, differences)
 
-    def preference(x: Span, y: Span) -> tuple:
-        return ((x.start, x.end) == (y.start, y.end), x.label == y.label, _overlap(x, y))
 
-    chosen = _greedy(rest_a, rest_b, preference)
-    out.extend(Aligned(rest_a[i], rest_b[j]) for i, j in chosen)
-    paired_a = {i for i, _ in chosen}
-    paired_b = {j for _, j in chosen}
-    out.extend(Aligned(s, None) for i, s in enumerate(rest_a) if i not in paired_a)
-    out.extend(Aligned(None, s) for j, s in enumerate(rest_b) if j not in paired_b)
-    out.sort(key=lambda x: (x.start, x.end))
-    return out
+def _unmatched(side: Side, common: Counter) -> list[Span]:
+    """The spans of `side` left once the exact matches in `common` are taken out."""
+    if not common:
+        return side.spans
+    if sum(common.values()) == len(side.spans):
+        return []
+    budget = Counter(common)
+    rest = []
+    for span in side.spans:
+        key = span.key
+        if budget[key] > 0:
+            budget[key] -= 1
+        else:
+            rest.append(span)
+    return rest
 
 
-def token_labels(tokens: Sequence[tuple[int, int]], spans: Sequence[Span]) -> dict[int, str]:
-    """Label of every token a span touches (index -> label); the others are `O`.
+def token_labels(starts: Sequence[int], ends: Sequence[int],
+                 spans: Sequence[Span]) -> dict[int, str]:
+    """Label of every token a span touches (index -> label); the others are `O`. `starts` and
+    `ends` are the tokens' offsets (computed once per document, whatever the annotators).
 
     A token inside several spans (nesting, overlaps) takes the shortest span's label, so the
     most specific annotation wins; ties go to the label that sorts first. Cost: the number of
     covered tokens plus a binary search per span.
     """
-    starts = [t[0] for t in tokens]
-    ends = [t[1] for t in tokens]
     labels: dict[int, str] = {}
     for span in sorted(spans, key=lambda s: (s.end - s.start, s.label), reverse=True):
         first = bisect_right(ends, span.start)

@@ -31,9 +31,11 @@ from annotator.agreement.collect import DocumentLayers, collect, comparison_docu
 from annotator.agreement.matching import (
     OUTSIDE,
     Aligned,
-    align,
+    Comparison,
+    MatchCounts,
+    Side,
     argument_tuples,
-    span_counts,
+    compare,
     token_labels,
 )
 from annotator.agreement.measures import (
@@ -90,29 +92,47 @@ def prf_block(counts: PRF) -> dict:
 class _View:
     """One annotator's side of one document, filtered by label."""
 
-    entities: list[Span]
-    triggers: list[Span]
+    entities: Side
+    triggers: Side
     arguments: Counter
     tokens: dict[int, str]
 
     @classmethod
-    def of(cls, annotations: Annotations, tokens: list[tuple[int, int]],
+    def of(cls, annotations: Annotations, starts: list[int], ends: list[int],
            labels: Collection[str] | None) -> _View:
         spans = [s for s in annotations.spans if labels is None or s.label in labels]
         entities = [s for s in spans if s.kind is SpanKind.ENTITY]
         triggers = [s for s in spans if s.kind is SpanKind.TRIGGER]
-        return cls(entities, triggers,
-                   argument_tuples(annotations, keep={t.id for t in triggers}),
-                   token_labels(tokens, entities))
+        keep = {t.id for t in triggers} if labels is not None else None
+        return cls(Side(entities), Side(triggers), argument_tuples(annotations, keep),
+                   token_labels(starts, ends, entities))
+
+
+@dataclass
+class _KindTotals:
+    """Corpus counts of one pair for one kind of span; exact and overlap share the sides."""
+
+    a: Counter = field(default_factory=Counter)
+    b: Counter = field(default_factory=Counter)
+    exact: Counter = field(default_factory=Counter)
+    overlap: Counter = field(default_factory=Counter)
+
+    def add(self, comparison: Comparison) -> None:
+        for total, part in ((self.a, comparison.exact.a), (self.b, comparison.exact.b),
+                            (self.exact, comparison.exact.matched),
+                            (self.overlap, comparison.overlap.matched)):
+            for label, n in part.items():
+                total[label] = total.get(label, 0) + n
+
+    def counts(self, overlap: bool) -> LabelledF1:
+        return MatchCounts(self.overlap if overlap else self.exact, self.a, self.b).labelled()
 
 
 @dataclass
 class _PairTotals:
     documents: int = 0
-    exact: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
-    overlap: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
-    trigger_exact: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
-    trigger_overlap: LabelledF1 = field(default_factory=lambda: LabelledF1({}))
+    entities: _KindTotals = field(default_factory=_KindTotals)
+    triggers: _KindTotals = field(default_factory=_KindTotals)
     arguments: PRF = field(default_factory=PRF)
     tokens: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)
@@ -129,7 +149,7 @@ def _span_json(span: Span | None, text: str) -> dict | None:
     if span is None:
         return None
     return {"start": span.start, "end": span.end, "label": span.label,
-            "text": span.text_in(text)}
+            "text": text[span.start:span.end]}
 
 
 def _disagreement(doc: DocumentLayers, a: str, b: str, item: Aligned) -> dict:
@@ -157,15 +177,17 @@ class _Builder:
         self.tokenisation: Counter = Counter()
 
     def add(self, doc: DocumentLayers) -> None:
-        views = {a: _View.of(doc.layers[a], doc.tokens, self.labels)
+        starts = [t[0] for t in doc.tokens]
+        ends = [t[1] for t in doc.tokens]
+        views = {a: _View.of(doc.layers[a], starts, ends, self.labels)
                  for a in self.annotators if a in doc.layers}
         self.tokenisation[doc.tokenisation] += 1
         self._add_units(len(doc.tokens), views)
         record: dict = {
             "id": doc.doc_id, "name": doc.name, "tokens": len(doc.tokens),
             "tokenisation": doc.tokenisation, "annotators": list(views),
-            "spans": {a: len(v.entities) for a, v in views.items()},
-            "triggers": {a: len(v.triggers) for a, v in views.items()},
+            "spans": {a: len(v.entities.spans) for a, v in views.items()},
+            "triggers": {a: len(v.triggers.spans) for a, v in views.items()},
             "pairs": [],
         }
         for (a, b), totals in self.pairs.items():
@@ -190,34 +212,30 @@ class _Builder:
 
     def _add_pair(self, doc: DocumentLayers, a: str, b: str, va: _View, vb: _View,
                   totals: _PairTotals) -> dict:
-        exact = span_counts(va.entities, vb.entities, overlap=False)
-        overlap = span_counts(va.entities, vb.entities, overlap=True)
-        trigger_exact = span_counts(va.triggers, vb.triggers, overlap=False)
+        entities = compare(va.entities, vb.entities)
+        triggers = compare(va.triggers, vb.triggers)
         arguments = prf_from_multisets(va.arguments, vb.arguments)
         tokens = _token_pairs(len(doc.tokens), va.tokens, vb.tokens)
         totals.documents += 1
-        totals.exact += exact
-        totals.overlap += overlap
-        totals.trigger_exact += trigger_exact
-        totals.trigger_overlap += span_counts(va.triggers, vb.triggers, overlap=True)
+        totals.entities.add(entities)
+        totals.triggers.add(triggers)
         totals.arguments += arguments
         totals.tokens.update(tokens)
-        differences = 0
-        for side_a, side_b, entities in ((va.entities, vb.entities, True),
-                                         (va.triggers, vb.triggers, False)):
-            for item in align(side_a, side_b):
-                if entities:
-                    totals.confusion[(item.a.label if item.a else NOTHING,
-                                      item.b.label if item.b else NOTHING)] += 1
-                if not item.agree:
-                    differences += 1
-                    self.disagreements.append(_disagreement(doc, a, b, item))
+        for label, n in entities.agreed.items():
+            totals.confusion[label, label] += n
+        for item in entities.differences:
+            totals.confusion[(item.a.label if item.a else NOTHING,
+                              item.b.label if item.b else NOTHING)] += 1
+        differences = len(entities.differences) + len(triggers.differences)
+        for item in sorted(entities.differences + triggers.differences,
+                           key=lambda x: (x.start, x.end)):
+            self.disagreements.append(_disagreement(doc, a, b, item))
         totals.disagreements += differences
         out: dict = {"a": a, "b": b}
-        put(out, "span_f1_exact", exact.micro)
-        put(out, "span_f1_overlap", overlap.micro)
+        put(out, "span_f1_exact", entities.exact.total.f1)
+        put(out, "span_f1_overlap", entities.overlap.total.f1)
         put(out, "cohen_kappa", cohen_kappa_counts(tokens))
-        put(out, "trigger_f1", trigger_exact.micro)
+        put(out, "trigger_f1", triggers.exact.total.f1)
         put(out, "argument_f1", arguments.f1)
         out["disagreements"] = differences
         return out
@@ -245,12 +263,13 @@ class _Builder:
     def _pair_json(self, a: str, b: str, t: _PairTotals) -> dict:
         out: dict = {"a": a, "b": b, "documents": t.documents,
                      "tokens": sum(t.tokens.values()),
-                     "span_f1": {"exact": f1_block(t.exact), "overlap": f1_block(t.overlap)}}
+                     "span_f1": {"exact": f1_block(t.entities.counts(overlap=False)),
+                                 "overlap": f1_block(t.entities.counts(overlap=True))}}
         put(out, "cohen_kappa", cohen_kappa_counts(t.tokens))
-        put(out, "trigger_f1", t.trigger_exact.micro)
+        put(out, "trigger_f1", t.triggers.counts(overlap=False).micro)
         put(out, "argument_f1", t.arguments.f1)
-        out["triggers"] = {"exact": f1_block(t.trigger_exact),
-                           "overlap": f1_block(t.trigger_overlap)}
+        out["triggers"] = {"exact": f1_block(t.triggers.counts(overlap=False)),
+                           "overlap": f1_block(t.triggers.counts(overlap=True))}
         out["arguments"] = prf_block(t.arguments)
         out["confusion"] = confusion_table(t.confusion, NOTHING)
         out["disagreements"] = t.disagreements
@@ -310,10 +329,9 @@ def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,
                       progress: Progress | None = None) -> dict:
     """Agreement in a project between `annotators` (default: everyone with a layer)."""
     annotators = list(annotators) if annotators is not None else store.annotators()
-    doc_ids = comparison_documents(store, annotators, include_all=include_all)
-    report = agreement_report(
-        collect(store, annotators, include_all=include_all, doc_ids=doc_ids), annotators,
-        labels=labels, total=len(doc_ids), progress=progress)
+    total = len(comparison_documents(store, annotators, include_all=include_all))
+    report = agreement_report(collect(store, annotators, include_all=include_all),
+                              annotators, labels=labels, total=total, progress=progress)
     report["project"] = str(store.path)
     report["selection"] = "all documents worked on" if include_all else "documents all marked done"
     return report

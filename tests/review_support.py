@@ -36,14 +36,15 @@ def make_review_project(path: Path) -> Path:
 
 
 def open_window(qtbot, project: Path, settings_dir: Path, annotator: str = "lead",
-                document: str = POMPEO) -> MainWindow:
-    """The main window on `project`, shown and active, with `document` open."""
-    settings = QSettings(str(settings_dir / "settings.ini"), QSettings.IniFormat)
+                document: str | None = POMPEO) -> MainWindow:
+    """The main window on `project`, shown and active, with `document` open (if given)."""
+    settings = QSettings(str(settings_dir / f"{project.stem}.ini"), QSettings.IniFormat)
     win = MainWindow(Store(project), annotator, settings)
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
-    win.open_document(win.session.store.document_by_name(document).id)
+    if document is not None:
+        win.open_document(win.session.store.document_by_name(document).id)
     return win

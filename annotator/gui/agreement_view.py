@@ -7,7 +7,7 @@ a disagreement (or a double click on a document) asks the main window to show th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -137,13 +137,13 @@ class Tile(QFrame):
 
 
 class AgreementDialog(QDialog):
-    """Agreement between the chosen annotators; `locate(doc_id, start, end)` asks to show a
-    place in the main window."""
+    """Agreement between the chosen annotators (`checked` ones at first, default all);
+    `locate(doc_id, start, end)` asks to show a place in the main window."""
 
     locate = Signal(int, int, int)
 
     def __init__(self, project: Path, annotators: Sequence[str], schema: Schema,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, checked: Collection[str] | None = None):
         super().__init__(parent)
         self.setObjectName("agreementDialog")
         self.setWindowTitle(f"Agreement — {project.stem}")
@@ -158,7 +158,7 @@ class AgreementDialog(QDialog):
         chooser.addWidget(QLabel("<b>Annotators</b>"))
         for name in annotators:
             box = QCheckBox(name)
-            box.setChecked(True)
+            box.setChecked(checked is None or name in checked)
             self.choices[name] = box
             chooser.addWidget(box)
         chooser.addSpacing(16)

@@ -56,7 +56,7 @@ class Outcome(QDialog):
         super().__init__(parent)
         self.setObjectName("outcomeDialog")
         self.setWindowTitle(title)
-        self.lines = list(lines)
+        self.summary = "\n".join([heading, *lines])
         icon = QLabel()
         standard = QStyle.SP_MessageBoxCritical if failed else (
             QStyle.SP_MessageBoxWarning if any(x.startswith(WARNING) for x in lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.gui import team_dialogs
@@ -61,17 +62,25 @@ class LeadTools:
 
     # --- agreement ---------------------------------------------------------------------------
     def show_agreement(self) -> AgreementDialog:
-        store = self.window.session.store
-        if self.agreement is None:
+        """The agreement window, computed afresh when it opens (a shown one is raised)."""
+        if self.agreement is None or not self.agreement.isVisible():
+            store = self.window.session.store
+            # someone who only opened documents (the lead, say) has nothing to compare
+            working = [a for a in store.annotators()
+                       if store.done_ids(a) or store.annotated_ids(a)]
             self.agreement = AgreementDialog(store.path, store.annotators(), store.schema,
-                                             self.window)
+                                             self.window, checked=working)
+            self.agreement.setAttribute(Qt.WA_DeleteOnClose)
+            self.agreement.destroyed.connect(self._agreement_closed)
             self.agreement.locate.connect(self.show_place)
             self.agreement.show()
             self.agreement.compute()
-        self.agreement.show()
         self.agreement.raise_()
         self.agreement.activateWindow()
         return self.agreement
+
+    def _agreement_closed(self) -> None:
+        self.agreement = None
 
     def show_place(self, doc_id: int, start: int, end: int) -> None:
         """Open a document and show `start..end`: the span of the layer on screen that covers

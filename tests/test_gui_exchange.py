@@ -1,0 +1,168 @@
+"""File → Export…, Import…, Split and Merge driven through their dialogs on real project files:
+an export read back by import gives the same annotations, a bad file names its line and
+imports nothing, what a format cannot hold is reported, and team files go out and come back
+(or are refused)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
+from review_support import POMPEO, make_review_project, open_window
+
+from annotator.gui import exchange_dialogs, team_dialogs
+from annotator.gui.exchange_dialogs import Outcome
+from annotator.model import Document, Span
+from annotator.store import Store
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return make_review_project(tmp_path_factory.mktemp("exchange") / "template.db")
+
+
+@pytest.fixture
+def project(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "project.db"
+    shutil.copy(template, path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project: Path, tmp_path: Path):
+    win = open_window(qtbot, project, tmp_path, annotator="alice")
+    yield win
+    close(win)
+
+
+def close(win) -> None:
+    win.close()
+    win.session.store.close()
+
+
+def outcome(qtbot, window) -> str:
+    """Wait for the job's outcome dialog, close it, return its text."""
+    def shown() -> list[Outcome]:
+        return [d for d in window.findChildren(Outcome) if d.isVisible()]
+    qtbot.waitUntil(lambda: bool(shown()), timeout=20000)
+    dialog = shown()[-1]
+    dialog.accept()
+    return dialog.summary
+
+
+def choose(combo, data: str) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def type_into(line_edit, text: str) -> None:
+    line_edit.selectAll()
+    QTest.keyClicks(line_edit, text)
+
+
+def press_ok(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+
+
+def pompeo_layer(path: Path, name: str) -> tuple[set, set]:
+    with Store(path) as store:
+        doc = store.document_by_name(POMPEO)
+        found = store.annotations(doc.id, name, effective=True)
+        by_id = found.span_by_id()
+        return ({(s.start, s.end, s.label, s.kind) for s in found.spans},
+                {(by_id[a.trigger_id].start, a.role, by_id[a.argument_id].start)
+                 for a in found.arguments})
+
+
+def export(qtbot, window, fmt: str, out: Path) -> str:
+    dialog = exchange_dialogs.export_dialog(window)
+    choose(dialog.format, fmt)
+    type_into(dialog.output, str(out))
+    press_ok(qtbot, dialog)
+    return outcome(qtbot, window)
+
+
+def test_gui_export_then_import_round_trip(qtbot, window, project, tmp_path):
+    dialog = exchange_dialogs.export_dialog(window)
+    assert dialog.chosen_layer() == "alice"            # the layer on screen
+    choose(dialog.format, "jsonl")
+    assert dialog.selected.text() == "1 document will be exported"
+    dialog.reject()
+    out = tmp_path / "alice.jsonl"
+    assert "exported 1 documents" in export(qtbot, window, "jsonl", out)
+
+    fresh = tmp_path / "fresh.db"
+    Store(fresh).close()
+    importer = open_window(qtbot, fresh, tmp_path, document=None)
+    dialog = exchange_dialogs.import_dialog(importer, [out])
+    assert dialog.paths() == [out]
+    type_into(dialog.layer.lineEdit(), "alice")
+    press_ok(qtbot, dialog)
+    assert "layer 'alice'" in outcome(qtbot, importer)
+    assert pompeo_layer(fresh, "alice") == pompeo_layer(project, "alice")
+    assert [row.name for row in importer.documents.model.rows] == [POMPEO]
+    close(importer)
+
+
+def test_gui_import_error_names_file_and_line_and_imports_nothing(qtbot, window, project,
+                                                                 tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "A fine line."}\n{"text": "broken\n', encoding="utf-8")
+    dialog = exchange_dialogs.import_dialog(window, [bad])
+    choose(dialog.format, "jsonl")
+    press_ok(qtbot, dialog)
+    text = outcome(qtbot, window)
+    assert "Import failed: nothing was imported" in text
+    assert f"File: {bad}, line 2" in text
+    with Store(project) as store:
+        assert store.count_documents() == 4
+
+
+def test_gui_export_reports_what_conll_cannot_hold(qtbot, window, project, tmp_path):
+    text = window.session.view.doc.text
+    york = text.index("New York")
+    window.session.store.add_span(Span(window.session.doc_id, york + 4, york + 8, "GPE",
+                                       "alice"))   # "York" inside "New York"
+    out = tmp_path / "alice.conll"
+    report = export(qtbot, window, "conll", out)
+    warnings = [line for line in report.splitlines() if line.startswith("warning: ")]
+    assert [w.split(" (")[0] for w in warnings] == [
+        "warning: 1 overlapping or nested entity spans not written",
+        "warning: 1 events not written"]
+    assert all(w.endswith(f"(in {POMPEO})") for w in warnings)
+    assert out.read_text(encoding="utf-8").startswith("-DOCSTART-")
+
+
+def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, project, tmp_path):
+    dialog = team_dialogs.split_dialog(window)
+    type_into(dialog.annotators, "carol, dave")
+    assert "4 documents" in dialog.preview.text()
+    type_into(dialog.output, str(tmp_path / "team"))
+    press_ok(qtbot, dialog)
+    assert "carol: " in outcome(qtbot, window)
+    carol = tmp_path / "team" / "project-carol.db"
+    with Store(carol) as store:
+        doc = store.iter_documents().__next__()
+        store.add_span(Span(doc.id, 0, 5, "ORG", "carol"))
+        name = doc.name
+
+    team_dialogs.merge_files(window, [carol])
+    assert "project-carol.db: carol on" in outcome(qtbot, window)
+    with Store(project) as store:
+        doc = store.document_by_name(name)
+        assert [(s.start, s.end, s.label) for s in store.spans(doc.id, "carol")] == [
+            (0, 5, "ORG")]
+
+    stranger = tmp_path / "stranger.db"
+    with Store(stranger) as store:
+        doc_id = store.add_documents([Document("other", "Another text entirely.")]).added[0]
+        store.add_span(Span(doc_id, 0, 7, "ORG", "erin"))
+    team_dialogs.merge_files(window, [stranger])
+    text = outcome(qtbot, window)
+    assert "Merge failed: the project is unchanged" in text
+    assert "stranger.db" in text and "'other' is not in" in text
+    with Store(project) as store:
+        assert "erin" not in store.annotators()

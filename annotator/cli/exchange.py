@@ -34,7 +34,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 def _print(lines: list[str]) -> None:
     for line in lines:
         style = "yellow" if line.startswith("warning:") else None
-        console.print(line, style=style, highlight=False, markup=False)
+        console.print(line, style=style, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("import")

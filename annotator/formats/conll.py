@@ -76,9 +76,10 @@ def _document_lines(record: Record, context: ExportContext) -> Iterator[str]:
     text = record.text
     words: list[tuple[int, int, bool]] = []
     starts_sentence = False
-    for token, sent_start in zip(tokens.tokens, tokens.sent_starts, strict=True):
+    for start, end, sent_start in zip(tokens.starts, tokens.ends, tokens.sent_starts,
+                                      strict=True):
         starts_sentence = starts_sentence or sent_start
-        for match in WORD.finditer(text, token.start, token.end):
+        for match in WORD.finditer(text, start, end):
             words.append((match.start(), match.end(), starts_sentence))
             starts_sentence = False
     labels: list[str | None] = [None] * len(words)

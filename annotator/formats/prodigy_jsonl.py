@@ -81,8 +81,9 @@ def task(record: Record, context: ExportContext) -> dict:
         "meta": {**record.meta, "name": record.name},
         "_input_hash": input_hash(text),
         "_task_hash": task_hash(text, spans),
-        "tokens": [{"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i,
-                    "ws": t.ws} for i, t in enumerate(tokens.tokens)],
+        "tokens": [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
+                   for i, (s, e, ws) in enumerate(zip(tokens.starts, tokens.ends, tokens.spaces,
+                                                       strict=True))],
         "spans": spans,
         "answer": "accept",
     }

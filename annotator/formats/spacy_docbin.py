@@ -37,7 +37,7 @@ def to_doc(record: Record, context: ExportContext):
 
     record, tokens = aligned(record, context.notes)
     doc = Doc(blank_vocab(), words=tokens.words(record.text),
-              spaces=[t.ws for t in tokens.tokens], sent_starts=tokens.sent_starts)
+              spaces=tokens.spaces, sent_starts=tokens.sent_starts)
 
     def span(mention: Mention) -> Span:
         return Span(doc, *tokens.locate(mention), label=mention.label)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from annotator.formats.context import Notes
@@ -44,32 +44,6 @@ def blank_analysis(text: str) -> tuple[list[Token], list[Sentence]]:
     return tokens, [Sentence(s.start_char, s.end_char) for s in doc.sents]
 
 
-def cover_text(text: str, tokens: Sequence[Token]) -> list[Token]:
-    """Tokens that tile `text` the way spaCy's Doc does: a token is followed by nothing or by one
-    space (`ws`); any other gap becomes a token of its own, so joining tokens rebuilds the text."""
-    covered: list[Token] = []
-    position = 0
-    for token in sorted(tokens, key=lambda t: t.start):
-        if token.start < position or token.end <= token.start:
-            continue
-        _fill_gap(text, position, token.start, covered)
-        covered.append(Token(token.start, token.end, False))
-        position = token.end
-    _fill_gap(text, position, len(text), covered)
-    return covered
-
-
-def _fill_gap(text: str, start: int, end: int, covered: list[Token]) -> None:
-    if start >= end:
-        return
-    if covered and text[start] == " " and not covered[-1].ws:
-        last = covered[-1]
-        covered[-1] = Token(last.start, last.end, True)
-        start += 1
-    if start < end:
-        covered.append(Token(start, end, False))
-
-
 def trimmed(mention: Mention, text: str) -> Mention | None:
     """The mention without leading/trailing whitespace; None when nothing but whitespace."""
     piece = text[mention.start : mention.end]
@@ -84,35 +58,33 @@ def trimmed(mention: Mention, text: str) -> Mention | None:
 
 @dataclass
 class Tokenised:
-    """A record's text as tokens on which every (trimmed) span starts and ends."""
+    """A record's text as tokens that tile it the way a spaCy Doc does, and on which every
+    (trimmed) span starts and ends. Parallel lists, because exports build millions of them."""
 
-    tokens: list[Token]
+    starts: list[int]
+    ends: list[int]
+    #: whether one space follows the token (spaCy's `whitespace_`)
+    spaces: list[bool]
     #: per token: does a sentence start here
     sent_starts: list[bool]
     #: tokens that had to be cut at a span boundary
-    cuts: int
-    _starts: list[int] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._starts = [t.start for t in self.tokens]
+    cuts: int = 0
 
     def words(self, text: str) -> list[str]:
-        return [text[t.start : t.end] for t in self.tokens]
+        return [text[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
 
     def locate(self, mention: Mention) -> tuple[int, int]:
         """Token range [first, last + 1) covering exactly the mention (which must be trimmed)."""
-        first = bisect_left(self._starts, mention.start)
-        last = first
-        while self.tokens[last].end < mention.end:
-            last += 1
-        return first, last + 1
+        return bisect_left(self.starts, mention.start), bisect_left(self.ends, mention.end) + 1
 
 
 def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
     """Tokens and sentence starts for `record`, cut so each of `mentions` aligns.
 
-    `mentions` must already be trimmed. A sentence break falling inside a mention is dropped so
-    the mention stays in one sentence (CoNLL and spaCy would otherwise split it).
+    `mentions` must already be trimmed. The tokens tile the text: a token is followed by
+    nothing or one space; any other gap (several spaces, a newline) becomes a token of its own,
+    so joining the tokens rebuilds the text exactly. A sentence break falling inside a mention is
+    dropped so the mention stays in one sentence (CoNLL and spaCy would otherwise split it).
     """
     text = record.text
     tokens, sentences = record.tokens, record.sentences
@@ -120,28 +92,47 @@ def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
         tokens, sentences = blank_analysis(text)
     elif not sentences:
         sentences = blank_analysis(text)[1]
-    tokens = cover_text(text, tokens)
     boundaries = sorted({m.start for m in mentions} | {m.end for m in mentions})
-    cut: list[Token] = []
-    cuts = 0
+    result = Tokenised([], [], [], [])
+    starts, ends, spaces = result.starts, result.ends, result.spaces
     b = 0
-    for token in tokens:
-        while b < len(boundaries) and boundaries[b] <= token.start:
+
+    def emit(start: int, end: int) -> None:
+        nonlocal b
+        while b < len(boundaries) and boundaries[b] <= start:
             b += 1
-        start = token.start
-        while b < len(boundaries) and boundaries[b] < token.end:
-            cut.append(Token(start, boundaries[b], False))
+        while b < len(boundaries) and boundaries[b] < end:
+            starts.append(start)
+            ends.append(boundaries[b])
+            spaces.append(False)
             start = boundaries[b]
             b += 1
-            cuts += 1
-        cut.append(Token(start, token.end, token.ws))
-    result = Tokenised(cut, [False] * len(cut), cuts)
-    sent_starts = result.sent_starts
+            result.cuts += 1
+        starts.append(start)
+        ends.append(end)
+        spaces.append(False)
+
+    def gap(start: int, end: int) -> None:
+        if start < end and text[start] == " " and spaces and not spaces[-1]:
+            spaces[-1] = True
+            start += 1
+        if start < end:
+            emit(start, end)
+
+    position = 0
+    for start, end in sorted((t.start, t.end) for t in tokens):
+        if start < position or end <= start:
+            continue
+        gap(position, start)
+        emit(start, end)
+        position = end
+    gap(position, len(text))
+    sent_starts = result.sent_starts = [False] * len(starts)
     for sentence in sentences:
-        i = bisect_left(result._starts, sentence.start)
-        if i < len(cut):
+        i = bisect_left(starts, sentence.start)
+        if i < len(starts):
             sent_starts[i] = True
-    if cut:
+    if starts:
         sent_starts[0] = True
     for mention in mentions:
         first, stop = result.locate(mention)

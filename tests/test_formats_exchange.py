@@ -201,3 +201,15 @@ def test_formats_exchange_unknown_labels_join_the_schema(store, tmp_path):
     import_files(store, [FIXTURES / "conll2003_excerpt.conll"], "conll")
     assert {"PER", "MISC"} <= set(store.schema.entities)
     assert "PERSON" in store.schema.entities
+
+
+def test_formats_exchange_conll_reimport_attaches_at_the_original_offsets(annotated, tmp_path):
+    report = export_project(annotated, "conll", tmp_path / "a.conll", layer="alice")
+    imported = import_files(annotated, [tmp_path / "a.conll"], "conll", annotator="bob")
+    assert imported.documents_added == 0 and imported.documents_matched == 4
+    alice = _layer(annotated, "alice", kinds=(SpanKind.ENTITY,))
+    bob = _layer(annotated, "bob", kinds=(SpanKind.ENTITY,))
+    left_out = sum(int(w.split()[0]) for w in report.warnings if "nested" in w)
+    for text, (spans, _) in bob.items():
+        assert spans <= alice[text][0]
+    assert sum(len(s) for s, _ in bob.values()) == report.entities - left_out

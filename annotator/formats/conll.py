@@ -20,7 +20,9 @@ Import takes 2-, 3- or 4-column files (word, optional POS and chunk columns, tag
 detects the scheme per file: any `L-`/`U-` (or `E-`/`S-`) tag means BILOU (BIOES), checked
 strictly; otherwise IOB, where `I-` after `O` or another type opens an entity (IOB1) and `B-`
 always does (IOB2). The text is rebuilt with consistent offsets: the words of a sentence joined
-by single spaces, sentences by a newline. A file without `-DOCSTART-` is one document.
+by single spaces, sentences by a newline. A file without `-DOCSTART-` is one document. When the
+project already holds a document with the same non-space characters (the one a CoNLL export
+came from), the annotations attach to it, at its own offsets, instead of adding a re-spaced copy.
 """
 
 from __future__ import annotations
@@ -203,7 +205,7 @@ def _record(document: _Document, path: Path, number: int, count: int, bilou: boo
             mentions.append(Mention(starts[i], word_end, label))
     record = Record(name, "".join(pieces), {"source": f"{path.name}:{document.line}"},
                     tokens=tokens, sentences=sentences, annotated=True,
-                    source=f"{path}:{document.line}")
+                    source=f"{path}:{document.line}", rebuilt=True)
     for mention in mentions:
         record.add(mention)
     return record

@@ -86,6 +86,8 @@ class Format:
     #: makes extra files beside a train/dev split (spaCy's config.cfg); gets the folder and the
     #: written part paths by name
     finish_split: Callable[[Path, dict[str, Path]], None] | None = None
+    #: whether the writer uses the stored tokens and sentences
+    tokens: bool = True
 
     @property
     def writes_folder(self) -> bool:

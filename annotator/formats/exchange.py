@@ -16,7 +16,8 @@ Which documents an export takes (`status`):
 
 What an import does:
 - documents are matched by content (`store.document_by_hash`): annotations for a text the
-  project holds attach to it; other texts become new documents;
+  project holds attach to it; other texts become new documents. Text a format re-spaces
+  (CoNLL) is matched on its non-space characters and its spans moved to the original offsets;
 - spans go to the `annotator` layer, else the one the file names (Prodigy `_annotator_id`, a
   DocBin's user data), else `imported`; origin `import:<format>`, decision accepted; a span the
   layer already holds is not added twice, so importing a file again changes nothing;
@@ -44,7 +45,7 @@ from annotator.formats.context import (
     ImportContext,
     extended_schema,
 )
-from annotator.formats.records import Record, record_from_layer
+from annotator.formats.records import Record, letters, moved_onto, record_from_layer
 from annotator.formats.registry import FORMATS, PLAIN_FORMATS, detect_format
 from annotator.importing import expand_paths
 from annotator.model import (
@@ -163,12 +164,15 @@ def select_documents(store: Store, layer: str, status: str = "done") -> list[int
     return sorted(chosen)
 
 
-def layer_records(store: Store, ids: Iterable[int], layer: str) -> Iterator[Record]:
-    """The documents `ids` with `layer`'s effective annotations, one at a time."""
+def layer_records(store: Store, ids: Iterable[int], layer: str, *,
+                  tokens: bool = True) -> Iterator[Record]:
+    """The documents `ids` with `layer`'s effective annotations, one at a time; `tokens`:
+    with their stored tokens and sentences (formats that do not use them skip the cost)."""
     for doc_id in ids:
         document = store.document(doc_id)
         yield record_from_layer(document, store.annotations(doc_id, layer, effective=True),
-                                layer, store.tokens(doc_id), store.sentences(doc_id))
+                                layer, store.tokens(doc_id) if tokens else None,
+                                store.sentences(doc_id) if tokens else None)
 
 
 def split_ids(ids: Sequence[int], dev_fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -225,7 +229,8 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
             raise InputError(f"{format_.name} writes a file: give a file name, not a folder",
                              output)
         with _replacing(output, folder=format_.writes_folder) as target:
-            format_.write(counted(layer_records(store, ids, layer)), target, context)
+            format_.write(counted(layer_records(store, ids, layer, tokens=format_.tokens)),
+                          target, context)
         report.files.append(output)
     else:
         train, dev = split_ids(ids, split, seed)
@@ -233,7 +238,8 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
             parts = {}
             for name, part in (("train", train), ("dev", dev)):
                 parts[name] = target / f"{name}{format_.suffix}"
-                format_.write(counted(layer_records(store, part, layer)), parts[name], context)
+                records = layer_records(store, part, layer, tokens=format_.tokens)
+                format_.write(counted(records), parts[name], context)
             if format_.finish_split is not None:
                 format_.finish_split(target, {n: output / p.name for n, p in parts.items()})
             report.files += [output / p.relative_to(target) for p in sorted(target.iterdir())]
@@ -365,9 +371,16 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
     schema = store.schema
     new_labels: dict[str, SpanKind] = {}
     seen_docs: set[int] = set()
+    by_letters: dict[str, int] | None = None
     for done, record in enumerate(records, 1):
-        digest = content_hash(record.text)
-        document = store.document_by_hash(digest)
+        document = store.document_by_hash(content_hash(record.text))
+        if document is None and record.rebuilt:
+            if by_letters is None:
+                by_letters = {content_hash(letters(d.text)): d.id for d in store.iter_documents()}
+            found = by_letters.get(content_hash(letters(record.text)))
+            if found is not None:
+                document = store.document(found)
+                record = moved_onto(record, document.text)
         if document is None:
             doc_id = store.add_documents([Document(record.name, record.text, record.meta)]).added[0]
             report.documents_added += 1

@@ -48,6 +48,8 @@ class Record:
     layer: str | None = None
     #: where the record came from, "file:line", for messages.
     source: str = ""
+    #: the reader rebuilt the text from tokens (CoNLL), so its whitespace is not the original's
+    rebuilt: bool = False
     _index: dict[Mention, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -118,3 +120,23 @@ def non_overlapping(mentions: list[Mention], length: int) -> tuple[list[Mention]
             taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
             kept.append(mention)
     return sorted(kept, key=lambda m: m.start), left
+
+
+def letters(text: str) -> str:
+    """The text without its whitespace: what survives a format that re-spaces text (CoNLL)."""
+    return "".join(text.split())
+
+
+def moved_onto(record: Record, text: str) -> Record:
+    """`record`'s annotations moved onto `text`, which has the same non-space characters laid
+    out with other whitespace (the original of a CoNLL document). Spans start and end on
+    non-space characters, so each maps exactly."""
+    ours = [i for i, c in enumerate(record.text) if not c.isspace()]
+    theirs = [i for i, c in enumerate(text) if not c.isspace()]
+    rank = {position: n for n, position in enumerate(ours)}
+    moved = Record(record.name, text, record.meta, annotated=record.annotated,
+                   layer=record.layer, source=record.source,
+                   arguments=list(record.arguments))
+    moved.spans = [Mention(theirs[rank[m.start]], theirs[rank[m.end - 1]] + 1, m.label, m.kind)
+                   for m in record.spans]
+    return moved

@@ -21,9 +21,10 @@ FORMATS: dict[str, Format] = {
     "conll": Format("conll", "CoNLL-2003 NER columns (IOB2, IOB1 or BILOU)", ".conll",
                     (".conll", ".iob", ".bio", ".bilou", ".txt"), conll.read, conll.write),
     "brat": Format("brat", "brat standoff folder: .txt + .ann per document, annotation.conf",
-                   "", (".ann",), brat.read, brat.write),
+                   "", (".ann",), brat.read, brat.write, tokens=False),
     "doccano": Format("doccano", 'doccano JSONL: {"text", "label": [[start, end, label]]}',
-                      ".jsonl", (".jsonl", ".json"), doccano.read, doccano.write),
+                      ".jsonl", (".jsonl", ".json"), doccano.read, doccano.write,
+                      tokens=False),
 }
 
 

@@ -330,11 +330,14 @@ class CurationPanel(QWidget):
         self.detail.setHtml(self._detail_html(diff))
 
     def _scroll_to(self, start: int) -> None:
+        """Put the place in the middle of the article, where the eye is, not at its edge."""
         view = self.window_.view
         cursor = QTextCursor(view.document())
         cursor.setPosition(view.offsets.to_qt(start))
         view.setTextCursor(cursor)
-        view.ensureCursorVisible()
+        bar = view.verticalScrollBar()
+        bar.setValue(bar.value() + view.cursorRect().center().y()
+                     - view.viewport().height() // 2)
 
     def _detail_html(self, diff: Difference) -> str:
         text = self.session.view.doc.text
@@ -368,7 +371,7 @@ class CurationPanel(QWidget):
             out.append(escape(text[at:span.start]))
             color = self.session.schema.color(span.label)
             out.append(f"<span style='background:{color}'>{escape(span.text_in(text))}</span>"
-                       f"<sup>{self._chip(span.label)}</sup>")
+                       f"&thinsp;{self._chip(span.label)}")
             at = span.end
         out.append(escape(text[at:hi]))
         body = "".join(out).replace("\n", " ")
@@ -377,8 +380,8 @@ class CurationPanel(QWidget):
         return ("…" if lo else "") + body + ("…" if hi < len(text) else "")
 
     def _chip(self, label: str) -> str:
-        return (f"<span style='background:{self.session.schema.color(label)}; color:#1d1d1f'>"
-                f"&nbsp;{escape(label)}&nbsp;</span>")
+        return (f"<span style='background:{self.session.schema.color(label)}; color:#1d1d1f;"
+                f" font-size:small; font-weight:600'>&nbsp;{escape(label)}&nbsp;</span>")
 
     # --- settling ----------------------------------------------------------------------------
     def take(self, index: int | None) -> None:
@@ -436,6 +439,7 @@ class CurationDock(QDockWidget):
         self.setFeatures(QDockWidget.DockWidgetMovable)
         self.panel = CurationPanel(window)
         self.setWidget(self.panel)
+        self.setTitleBarWidget(QWidget())  # the panel's first line is its title
         self.panel.activeChanged.connect(self.setVisible)
         window.addDockWidget(Qt.BottomDockWidgetArea, self)
         self.hide()

@@ -320,21 +320,22 @@ class ExportDialog(QDialog):
         form.addRow("Documents", self.status)
         form.addRow("", self.selected)
         form.addRow(self.scheme_label, self.scheme)
+        form.addRow("Write to", output_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("Export")
         self.buttons.accepted.connect(self._confirm)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addLayout(form)
         layout.addWidget(self.split)
-        layout.addWidget(QLabel("<b>Write to</b>"))
-        layout.addLayout(output_row)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         for signal in (self.format.currentIndexChanged, self.layer.currentIndexChanged,
                        self.status.currentIndexChanged):
             signal.connect(self._update)
         self.split.toggled.connect(self._update)
-        self.resize(640, 440)
+        self.resize(680, 380)
         self._update()
 
     # --- choices -----------------------------------------------------------------------------

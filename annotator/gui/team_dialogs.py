@@ -79,13 +79,15 @@ class SplitDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addLayout(form)
         layout.addWidget(self.preview)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         for signal in (self.annotators.textChanged, self.overlap.valueChanged,
                        self.seed.valueChanged):
             signal.connect(self._update)
-        self.resize(620, 300)
+        self.resize(620, 260)
         self._update()
 
     def chosen(self) -> list[str]:

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from annotator.gui import exchange_dialogs
 from annotator.gui import main_window as windows
-from annotator.gui.workers import run_job
-from annotator.importing import import_documents
 from annotator.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -71,31 +70,14 @@ def _finished(window: MainWindow, title: str):
 
 
 def import_dialog(window: MainWindow) -> None:
-    paths, _ = QFileDialog.getOpenFileNames(
-        window, "Import documents", "", "Text and JSONL (*.txt *.jsonl);;All files (*)")
-    if not paths:
-        return
-
-    def work(store: Store, progress) -> object:
-        progress(0, 1)
-        report = import_documents(store, [Path(p) for p in paths], "auto")
-        progress(1, 1)
-        return [f"imported {len(report.added)} documents"
-                + (f", {len(report.duplicates)} already present" if report.duplicates else "")]
-
-    success, failure = _finished(window, "Import")
-    run_job(window, "Importing", window.session.store.path, work,
-            lambda lines: success(_Summary(lines)), failure)
+    """File → Import…: the dialog and its job live in `exchange_dialogs`."""
+    exchange_dialogs.import_dialog(window)
 
 
 def export_dialog(window: MainWindow) -> None:
-    QMessageBox.information(window, "Export", "Use `annotator export` for now.")
+    """File → Export…: the dialog and its job live in `exchange_dialogs`."""
+    exchange_dialogs.export_dialog(window)
 
 
 def preannotate(window: MainWindow) -> None:
     QMessageBox.information(window, "Pre-annotate", "Use `annotator preannotate` for now.")
-
-
-class _Summary:
-    def __init__(self, lines: list[str]):
-        self.summary = lines

@@ -354,6 +354,7 @@ class AgreementDialog(QDialog):
                 continue
             rows.append(cells)
         fill(self.disagreements, rows)
+        self.disagreements.setColumnHidden(1, len(self.report["pairs"]) < 2)
 
     def _disagreement_row(self, item: dict) -> list[QTableWidgetItem]:
         def side(span: dict | None, who: str) -> Cell:
@@ -369,15 +370,16 @@ class AgreementDialog(QDialog):
         context = item["context"]
         lo = item["start"] - context["start"]
         hi = item["end"] - context["start"]
-        snippet = (context["text"][:lo][-45:] + "[" + context["text"][lo:hi] + "]"
-                   + context["text"][hi:][:45]).replace("\n", " ")
+        snippet = (context["text"][:lo][-28:] + "[" + context["text"][lo:hi] + "]"
+                   + context["text"][hi:][:60]).replace("\n", " ")
         document = Cell(item["document"], (item["document"], item["start"]))
         document.setData(Qt.UserRole, (item["doc_id"], item["start"], item["end"]))
         what = DIFFERENCE.get(item["type"], item["type"]).format(a=item["a"], b=item["b"])
         return [document, Cell(f"{item['a']} · {item['b']}"),
                 Cell("event" if item["kind"] == "trigger" else "entity"), Cell(what),
                 side(item["a_span"], item["a"]), side(item["b_span"], item["b"]),
-                Cell(snippet.strip(), (item["document"], item["start"]))]
+                _with_tip(Cell(snippet.strip(), (item["document"], item["start"])),
+                          " ".join(context["text"].split()))]
 
     # --- navigation --------------------------------------------------------------------------
     def _disagreement_chosen(self, item: QTableWidgetItem) -> None:
@@ -387,3 +389,8 @@ class AgreementDialog(QDialog):
     def _document_chosen(self, item: QTableWidgetItem) -> None:
         doc_id = self.documents.item(item.row(), 0).data(Qt.UserRole)
         self.locate.emit(doc_id, -1, -1)
+
+
+def _with_tip(cell: Cell, tip: str) -> Cell:
+    cell.setToolTip(tip)
+    return cell

@@ -188,7 +188,7 @@ class AgreementDialog(QDialog):
              "Disagree-\nments"], "pairTable")
         self.labels = read_only_table(
             ["Label", "Kind", "Annotators", "Support", "Precision", "Recall", "F1 exact",
-             "F1 overlap"], "labelTable", stretch=2)
+             "F1 overlap"], "labelTable")
         self.documents = read_only_table(
             ["Document", "Tokens", "Span F1 exact", "Span F1 overlap", "Cohen's κ", "Trigger F1",
              "Argument F1", "Disagreements"], "documentTable")

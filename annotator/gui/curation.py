@@ -370,7 +370,8 @@ class CurationPanel(QWidget):
                 continue
             out.append(escape(text[at:span.start]))
             color = self.session.schema.color(span.label)
-            out.append(f"<span style='background:{color}'>{escape(span.text_in(text))}</span>"
+            out.append(f"<span style='background:{color}; color:#1d1d1f'>"
+                       f"{escape(span.text_in(text))}</span>"
                        f"&thinsp;{self._chip(span.label)}")
             at = span.end
         out.append(escape(text[at:hi]))

@@ -213,3 +213,14 @@ def test_formats_exchange_conll_reimport_attaches_at_the_original_offsets(annota
     for text, (spans, _) in bob.items():
         assert spans <= alice[text][0]
     assert sum(len(s) for s, _ in bob.values()) == report.entities - left_out
+
+
+def test_formats_exchange_refuses_an_unknown_layer_or_an_empty_selection(annotated, tmp_path):
+    out = tmp_path / "x.jsonl"
+    with pytest.raises(InputError, match="no layer 'nobody' in this project; layers: alice"):
+        export_project(annotated, "jsonl", out, layer="nobody")
+    annotated.set_status(annotated.document_ids()[0], "bob", Status.IN_PROGRESS)
+    with pytest.raises(InputError, match="layer 'bob' has no documents with status 'done' "
+                                         r"\(try --status any\)"):
+        export_project(annotated, "jsonl", out, layer="bob")
+    assert not out.exists()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from annotator.formats.context import ExportContext, ImportContext
 from annotator.formats.records import Mention, Record, non_overlapping
 from annotator.formats.registry import FORMATS
-from annotator.model import Sentence, SpanKind, Token
+from annotator.model import Sentence, SpanKind
 from annotator.schema import default_schema
 
 SCHEMA = default_schema()
@@ -48,7 +48,7 @@ def records(draw, *, canonical: bool = False, free_offsets: bool = True) -> Reco
         bounds.append((first, len(words)))
     record = Record("doc", text, {"source": "hypothesis"}, annotated=True, layer="alice")
     if canonical:
-        record.tokens = [Token(s, e, True) for s, e in words]
+        record.tokens = [(s, e, True) for s, e in words]
         record.sentences = [Sentence(words[a][0], words[b - 1][1]) for a, b in bounds]
     for _ in range(draw(st.integers(0, 6))):
         if free_offsets and not canonical:
@@ -133,5 +133,5 @@ def test_formats_roundtrip_conll_keeps_text_and_entities_in_every_scheme(record,
         format_.write([record], path, ExportContext(SCHEMA, scheme=scheme))
         back = list(format_.read(path, ImportContext(SCHEMA)))
     assert_same(back, record)
-    assert [back[0].text[t.start:t.end] for t in back[0].tokens] == \
-        [record.text[t.start:t.end] for t in record.tokens]
+    assert [back[0].text[s:e] for s, e, _ in back[0].tokens] == \
+        [record.text[s:e] for s, e, _ in record.tokens]

@@ -33,10 +33,10 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.formats.context import ExportContext, ImportContext
-from annotator.formats.records import Mention, Record, non_overlapping
+from annotator.formats.records import Mention, Record, TokenOffsets, non_overlapping
 from annotator.formats.tokens import aligned
 from annotator.importing import _decode as decode_utf8
-from annotator.model import Sentence, Token
+from annotator.model import Sentence
 
 DOCSTART = "-DOCSTART- -X- O O"
 WORD = re.compile(r"\S+")
@@ -180,7 +180,7 @@ def _parse(path: Path) -> list[_Document]:
 def _record(document: _Document, path: Path, number: int, count: int, bilou: bool) -> Record:
     name = path.stem if count == 1 else f"{path.stem}-{number}"
     pieces: list[str] = []
-    tokens: list[Token] = []
+    tokens: list[TokenOffsets] = []
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     position = 0
@@ -197,7 +197,7 @@ def _record(document: _Document, path: Path, number: int, count: int, bilou: boo
             starts.append(position)
             pieces.append(word)
             position += len(word)
-            tokens.append(Token(starts[-1], position, i + 1 < len(sentence)))
+            tokens.append((starts[-1], position, i + 1 < len(sentence)))
         sentences.append(Sentence(first, position))
         decode = _bilou_chunks if bilou else _iob_chunks
         for label, i, j in decode(sentence, path):

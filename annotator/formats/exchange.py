@@ -56,6 +56,7 @@ from annotator.model import (
     Document,
     SpanKind,
     Status,
+    Token,
     content_hash,
 )
 from annotator.model import Span as StoredSpan
@@ -171,7 +172,8 @@ def layer_records(store: Store, ids: Iterable[int], layer: str, *,
     for doc_id in ids:
         document = store.document(doc_id)
         yield record_from_layer(document, store.annotations(doc_id, layer, effective=True),
-                                layer, store.tokens(doc_id) if tokens else None,
+                                layer, store.token_offsets([doc_id]).get(doc_id) if tokens
+                                else None,
                                 store.sentences(doc_id) if tokens else None)
 
 
@@ -203,14 +205,16 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
     if layer == SUGGESTIONS:
         raise InputError("suggestions are proposals, not annotations: export an annotator's "
                          "layer or --gold")
+    if layer not in store.layers():
+        raise InputError(f"no layer {layer!r} in this project; layers: "
+                         + (", ".join(store.layers()) or "none yet"))
     output = Path(output)
     ids = select_documents(store, layer, status)
+    if not ids:
+        raise InputError(f"nothing to export: layer {layer!r} has no documents with status "
+                         f"{status!r}" + (" (try --status any)" if status == "done" else ""))
     context = ExportContext(schema=store.schema, scheme=scheme.upper())
     report = ExportReport(format_.name, output, layer)
-    if not ids:
-        report.warnings.append(
-            f"no documents selected: layer {layer!r} has none with status {status!r}"
-            + (" (try --status any)" if status == "done" and store.annotated_ids(layer) else ""))
     written = 0
 
     def counted(records: Iterator[Record]) -> Iterator[Record]:
@@ -390,7 +394,8 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
                 report.documents_matched += 1
         seen_docs.add(doc_id)
         if record.tokens and store.analysis_model(doc_id) is None:
-            store.set_tokens(doc_id, f"import:{fmt}", record.tokens, record.sentences or [])
+            store.set_tokens(doc_id, f"import:{fmt}", [Token(*t) for t in record.tokens],
+                             record.sentences or [])
         if record.annotated:
             layer = annotator or record.layer or IMPORTED
             if layer == SUGGESTIONS:

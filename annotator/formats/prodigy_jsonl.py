@@ -41,9 +41,9 @@ from annotator.formats.jsonl_lines import (
     text_of,
     write_objects,
 )
-from annotator.formats.records import Mention, Record
+from annotator.formats.records import Mention, Record, TokenOffsets
 from annotator.formats.tokens import Tokenised, aligned
-from annotator.model import SpanKind, Token
+from annotator.model import SpanKind
 
 
 def _int32(value: object) -> int:
@@ -139,7 +139,7 @@ def _mention(span: dict, text: str, kind: SpanKind, path: Path, line: int) -> Me
     return Mention(start, end, label_of(span.get("label"), path, line), kind)
 
 
-def _tokens(items: object, text: str, path: Path, line: int) -> list[Token] | None:
+def _tokens(items: object, text: str, path: Path, line: int) -> list[TokenOffsets] | None:
     if not items:
         return None
     if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
@@ -147,7 +147,7 @@ def _tokens(items: object, text: str, path: Path, line: int) -> list[Token] | No
     tokens = []
     for item in items:
         start, end = offsets(item.get("start"), item.get("end"), text, path, line)
-        tokens.append(Token(start, end, bool(item.get("ws", True))))
+        tokens.append((start, end, bool(item.get("ws", True))))
     return tokens
 
 

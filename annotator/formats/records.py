@@ -9,9 +9,13 @@ layer. Keeping the formats on this small shape (no ids, no provenance) is what l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.model import Annotations, Document, Sentence, SpanKind, Token
+from annotator.model import Annotations, Document, Sentence, SpanKind
+
+#: a token as the formats carry it, light: (start, end, followed by a space), a tuple or a list
+TokenOffsets = Sequence[int]
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class Record:
     meta: dict = field(default_factory=dict)
     spans: list[Mention] = field(default_factory=list)
     arguments: list[tuple[int, str, int]] = field(default_factory=list)
-    tokens: list[Token] | None = None
+    tokens: list[TokenOffsets] | None = None
     sentences: list[Sentence] | None = None
     annotated: bool = False
     #: the annotator the file names (Prodigy `_annotator_id`, a DocBin's user data), if any.
@@ -86,7 +90,7 @@ class Record:
 
 
 def record_from_layer(document: Document, annotations: Annotations, layer: str,
-                      tokens: list[Token] | None = None,
+                      tokens: list[TokenOffsets] | None = None,
                       sentences: list[Sentence] | None = None) -> Record:
     """A stored document and one layer's effective annotations as a Record."""
     record = Record(name=document.name, text=document.text, meta=dict(document.meta),

@@ -25,7 +25,7 @@ from annotator.errors import InputError
 from annotator.formats.context import ExportContext, ImportContext
 from annotator.formats.records import Mention, Record, non_overlapping
 from annotator.formats.tokens import aligned, blank_vocab
-from annotator.model import Sentence, SpanKind, Token
+from annotator.model import Sentence, SpanKind
 
 ENTITY_GROUP = "sc"
 EVENT_GROUP = "events"
@@ -97,7 +97,7 @@ def _record(doc, path: Path, number: int, context: ImportContext) -> Record:
     where = f"{path}: document {number}"
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     record = Record(str(data.get("name") or f"{path.stem}-{number}"), doc.text, dict(meta),
-                    tokens=[Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc],
+                    tokens=[(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc],
                     annotated=True, layer=data.get("layer") or None, source=where)
     if doc.has_annotation("SENT_START"):
         record.sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]

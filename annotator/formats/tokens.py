@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from annotator.formats.context import Notes
-from annotator.formats.records import Mention, Record
-from annotator.model import Sentence, Token
+from annotator.formats.records import Mention, Record, TokenOffsets
+from annotator.model import Sentence
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +37,10 @@ def blank_vocab():
     return _blank_pipeline().vocab
 
 
-def blank_analysis(text: str) -> tuple[list[Token], list[Sentence]]:
+def blank_analysis(text: str) -> tuple[list[TokenOffsets], list[Sentence]]:
     """Tokens and sentences from spaCy's rule-based English tokenizer and sentencizer."""
     doc = _blank_pipeline()(text)
-    tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
+    tokens = [(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
     return tokens, [Sentence(s.start_char, s.end_char) for s in doc.sents]
 
 
@@ -120,11 +120,19 @@ def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
             emit(start, end)
 
     position = 0
-    for start, end in sorted((t.start, t.end) for t in tokens):
+    for start, end, _ in sorted(tokens):
         if start < position or end <= start:
             continue
-        gap(position, start)
-        emit(start, end)
+        if start > position:
+            gap(position, start)
+        while b < len(boundaries) and boundaries[b] <= start:
+            b += 1
+        if b < len(boundaries) and boundaries[b] < end:
+            emit(start, end)
+        else:  # the common case, inline: most tokens hold no span boundary
+            starts.append(start)
+            ends.append(end)
+            spaces.append(False)
         position = end
     gap(position, len(text))
     sent_starts = result.sent_starts = [False] * len(starts)

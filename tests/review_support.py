@@ -1,19 +1,21 @@
 """A project two annotators worked on, for the review GUI tests (agreement, curation, export):
 the sample corpus with suggestions (`gui_support`), and on one article alice's and bob's layers
-written by hand so every kind of difference is there exactly once."""
+written by hand so every kind of difference is there exactly once.
+
+A pytest plugin: a test module loads its fixtures with `pytest_plugins = ["review_support"]`
+(and does not import it, so pytest can rewrite its asserts)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from gui_support import make_project
 from layers_support import annotate, find
-from PySide6.QtCore import QSettings
+from review_windows import POMPEO, close_window, open_window
 
-from annotator.gui.main_window import MainWindow
 from annotator.store import Store
-
-POMPEO = "pompeo-to-meet-counterpart-new-york"
 
 
 def make_review_project(path: Path) -> Path:
@@ -35,16 +37,31 @@ def make_review_project(path: Path) -> Path:
     return path
 
 
-def open_window(qtbot, project: Path, settings_dir: Path, annotator: str = "lead",
-                document: str | None = POMPEO) -> MainWindow:
-    """The main window on `project`, shown and active, with `document` open (if given)."""
-    settings = QSettings(str(settings_dir / f"{project.stem}.ini"), QSettings.IniFormat)
-    win = MainWindow(Store(project), annotator, settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    if document is not None:
-        win.open_document(win.session.store.document_by_name(document).id)
-    return win
+@pytest.fixture(scope="module")
+def review_template(tmp_path_factory) -> Path:
+    """Built once per test module."""
+    return make_review_project(tmp_path_factory.mktemp("review") / "template.db")
+
+
+@pytest.fixture
+def review_project(review_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the review project for one test."""
+    path = tmp_path / "review.db"
+    shutil.copy(review_template, path)
+    return path
+
+
+@pytest.fixture
+def review_window(qtbot, review_project: Path, tmp_path: Path):
+    """Opens main windows (on the review project unless told) and closes them afterwards."""
+    opened = []
+
+    def open_(annotator: str = "lead", document: str | None = POMPEO,
+              project: Path | None = None):
+        opened.append(open_window(qtbot, project or review_project, tmp_path, annotator,
+                                  document))
+        return opened[-1]
+
+    yield open_
+    for win in opened:
+        close_window(win)

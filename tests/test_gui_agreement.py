@@ -1,33 +1,22 @@
-"""Review → Agreement on a project whose figures are known by hand: alice and bob share one
+"""Review → Agreement on a review_project whose figures are known by hand: alice and bob share one
 finished article (see `review_support`), and a click on a disagreement shows its place."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
-from review_support import POMPEO, make_review_project, open_window
+from review_windows import POMPEO
 
 from annotator.agreement.report import project_agreement
 from annotator.store import Store
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return make_review_project(tmp_path_factory.mktemp("agreement") / "template.db")
+pytest_plugins = ["review_support"]
 
 
 @pytest.fixture
-def window(qtbot, template: Path, tmp_path: Path):
-    project = tmp_path / "project.db"
-    shutil.copy(template, project)
+def window(review_window):
     # the lead starts elsewhere, so opening a disagreement has to change the document
-    win = open_window(qtbot, project, tmp_path, document="pakistan-army-chief-kabul")
-    yield win
-    win.close()
-    win.session.store.close()
+    return review_window(document="pakistan-army-chief-kabul")
 
 
 @pytest.fixture

@@ -4,42 +4,28 @@ the SQLite file checks gold after each step, and Ctrl+Z takes steps back."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from review_support import POMPEO, make_review_project, open_window
+from review_windows import POMPEO
 
 from annotator.adjudication import ADJUDICATED, AGREED
 from annotator.model import GOLD, MANUAL, Decision
 from annotator.store import Store
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return make_review_project(tmp_path_factory.mktemp("curation") / "template.db")
+pytest_plugins = ["review_support"]
 
 
 @pytest.fixture
-def project(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "project.db"
-    shutil.copy(template, path)
-    return path
+def window(review_window):
+    return review_window()
 
 
-@pytest.fixture
-def window(qtbot, project: Path, tmp_path: Path):
-    win = open_window(qtbot, project, tmp_path)
-    yield win
-    win.close()
-    win.session.store.close()
-
-
-def gold(project: Path) -> tuple[set, set, set]:
+def gold(review_project: Path) -> tuple[set, set, set]:
     """(effective spans, tombstones, arguments) of gold, as (text, label, origin) tuples."""
-    with Store(project) as store:
+    with Store(review_project) as store:
         doc = store.document_by_name(POMPEO)
         layer = store.annotations(doc.id, GOLD)
         by_id = layer.span_by_id()
@@ -67,13 +53,13 @@ def current(win) -> tuple[str, str]:
 
 
 def test_gui_curation_merges_agreement_and_settles_each_difference_with_one_key(
-        qtbot, window, project):
+        qtbot, window, review_project):
     QTest.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
     panel = window.lead_tools.curation.panel
     assert panel.active and window.lead_tools.curation.isVisible()
     assert window.session.annotator == GOLD
     # what both agree on is in gold already
-    spans, dropped, arguments = gold(project)
+    spans, dropped, arguments = gold(review_project)
     assert spans == {("Mike Pompeo", "PERSON", AGREED), ("meet", "Contact:Meet", AGREED)}
     assert arguments == {("Contact:Meet", "Participant", "Mike Pompeo")}
     assert rows(window) == [("Pompeo", "entity"), ("meet", "arguments"),
@@ -84,20 +70,20 @@ def test_gui_curation_merges_agreement_and_settles_each_difference_with_one_key(
     press(window, Qt.Key_N)                        # New York: alice GPE, bob LOC
     assert current(window) == ("New York", "entity")
     press(window, Qt.Key_1)                        # take alice's
-    spans, dropped, _ = gold(project)
+    spans, dropped, _ = gold(review_project)
     assert ("New York", "GPE", ADJUDICATED) in spans and ("New York", "LOC") in dropped
     assert current(window) == ("Kim Yong-chol", "entity")
 
     press(window, Qt.Key_P)                        # back to the event's arguments
     assert current(window) == ("meet", "arguments")
     press(window, Qt.Key_2)                        # take bob's: Participant and Place
-    _, _, arguments = gold(project)
+    _, _, arguments = gold(review_project)
     assert arguments == {("Contact:Meet", "Participant", "Mike Pompeo"),
                          ("Contact:Meet", "Place", "New York")}
 
     assert current(window) == ("Kim Yong-chol", "entity")
     press(window, Qt.Key_D)                        # drop bob's Kim Yong-chol
-    spans, dropped, _ = gold(project)
+    spans, dropped, _ = gold(review_project)
     assert ("Kim Yong-chol", "PERSON") in dropped
     assert "Kim Yong-chol" not in {text for text, _, _ in spans}
 
@@ -105,14 +91,14 @@ def test_gui_curation_merges_agreement_and_settles_each_difference_with_one_key(
     press(window, Qt.Key_E)                        # edit: the article gets the place ...
     assert window.view.hasFocus() and window.view.selection() == (0, len("Pompeo"))
     QTest.keyClick(window.view, Qt.Key_P)          # ... and the PERSON key labels it in gold
-    spans, _, _ = gold(project)
+    spans, _, _ = gold(review_project)
     assert ("Pompeo", "PERSON", MANUAL) in spans
     assert rows(window) == []
     assert "all settled" in panel.title.text()
 
 
 def test_gui_curation_steps_are_undone_one_by_one_and_leave_returns_to_the_annotator(
-        qtbot, window, project):
+        qtbot, window, review_project):
     window.lead_tools.act_curate.trigger()
     press(window, Qt.Key_Tab)
     assert current(window) == ("meet", "arguments")
@@ -120,22 +106,22 @@ def test_gui_curation_steps_are_undone_one_by_one_and_leave_returns_to_the_annot
     assert current(window) == ("Pompeo", "entity")
     press(window, Qt.Key_Delete)                   # drop alice's headline Pompeo
     press(window, Qt.Key_2)                        # bob's arguments for "meet" ...
-    spans, dropped, _ = gold(project)
+    spans, dropped, _ = gold(review_project)
     assert ("Pompeo", "PERSON") in dropped
     # ... bring his New York (LOC) as the Place, which settles the New York difference too
     assert ("New York", "LOC", ADJUDICATED) in spans
     assert rows(window) == [("Kim Yong-chol", "entity")]
 
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
-    assert gold(project)[2] == {("Contact:Meet", "Participant", "Mike Pompeo")}
+    assert gold(review_project)[2] == {("Contact:Meet", "Participant", "Mike Pompeo")}
     assert len(rows(window)) == 3
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
-    assert gold(project)[1] == set()
+    assert gold(review_project)[1] == set()
     assert len(rows(window)) == 4
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)   # the merge of what they agree on
-    assert gold(project) == (set(), set(), set())
+    assert gold(review_project) == (set(), set(), set())
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
-    assert len(gold(project)[0]) == 2
+    assert len(gold(review_project)[0]) == 2
 
     QTest.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
     assert not window.lead_tools.curation.panel.active
@@ -143,11 +129,9 @@ def test_gui_curation_steps_are_undone_one_by_one_and_leave_returns_to_the_annot
     assert not window.lead_tools.curation.isVisible()
 
 
-def test_gui_curation_needs_two_annotators(qtbot, project, tmp_path):
-    win = open_window(qtbot, project, tmp_path, document="pakistan-army-chief-kabul")
+def test_gui_curation_needs_two_annotators(review_window):
+    win = review_window(document="pakistan-army-chief-kabul")
     win.lead_tools.act_curate.trigger()
     panel = win.lead_tools.curation.panel
     assert rows(win) == [] and "needs two or more annotators" in panel.title.text()
     assert not panel.act_drop.isEnabled()
-    win.close()
-    win.session.store.close()

@@ -5,43 +5,25 @@ imports nothing, what a format cannot hold is reported, and team files go out an
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
-from review_support import POMPEO, make_review_project, open_window
+from review_windows import POMPEO
 
 from annotator.gui import exchange_dialogs, team_dialogs
 from annotator.gui.exchange_dialogs import Outcome
 from annotator.model import Document, Span
 from annotator.store import Store
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return make_review_project(tmp_path_factory.mktemp("exchange") / "template.db")
+pytest_plugins = ["review_support"]
 
 
 @pytest.fixture
-def project(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "project.db"
-    shutil.copy(template, path)
-    return path
-
-
-@pytest.fixture
-def window(qtbot, project: Path, tmp_path: Path):
-    win = open_window(qtbot, project, tmp_path, annotator="alice")
-    yield win
-    close(win)
-
-
-def close(win) -> None:
-    win.close()
-    win.session.store.close()
+def window(review_window):
+    return review_window(annotator="alice")
 
 
 def outcome(qtbot, window) -> str:
@@ -85,7 +67,8 @@ def export(qtbot, window, fmt: str, out: Path) -> str:
     return outcome(qtbot, window)
 
 
-def test_gui_export_then_import_round_trip(qtbot, window, project, tmp_path):
+def test_gui_export_then_import_round_trip(qtbot, window, review_window, review_project,
+                                           tmp_path):
     dialog = exchange_dialogs.export_dialog(window)
     assert dialog.chosen_layer() == "alice"            # the layer on screen
     choose(dialog.format, "jsonl")
@@ -96,18 +79,17 @@ def test_gui_export_then_import_round_trip(qtbot, window, project, tmp_path):
 
     fresh = tmp_path / "fresh.db"
     Store(fresh).close()
-    importer = open_window(qtbot, fresh, tmp_path, document=None)
+    importer = review_window(project=fresh, document=None)
     dialog = exchange_dialogs.import_dialog(importer, [out])
     assert dialog.paths() == [out]
     type_into(dialog.layer.lineEdit(), "alice")
     press_ok(qtbot, dialog)
     assert "layer 'alice'" in outcome(qtbot, importer)
-    assert pompeo_layer(fresh, "alice") == pompeo_layer(project, "alice")
+    assert pompeo_layer(fresh, "alice") == pompeo_layer(review_project, "alice")
     assert [row.name for row in importer.documents.model.rows] == [POMPEO]
-    close(importer)
 
 
-def test_gui_import_error_names_file_and_line_and_imports_nothing(qtbot, window, project,
+def test_gui_import_error_names_file_and_line_and_imports_nothing(qtbot, window, review_project,
                                                                  tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "A fine line."}\n{"text": "broken\n', encoding="utf-8")
@@ -117,11 +99,11 @@ def test_gui_import_error_names_file_and_line_and_imports_nothing(qtbot, window,
     text = outcome(qtbot, window)
     assert "Import failed: nothing was imported" in text
     assert f"File: {bad}, line 2" in text
-    with Store(project) as store:
+    with Store(review_project) as store:
         assert store.count_documents() == 4
 
 
-def test_gui_export_reports_what_conll_cannot_hold(qtbot, window, project, tmp_path):
+def test_gui_export_reports_what_conll_cannot_hold(qtbot, window, review_project, tmp_path):
     text = window.session.view.doc.text
     york = text.index("New York")
     window.session.store.add_span(Span(window.session.doc_id, york + 4, york + 8, "GPE",
@@ -136,22 +118,23 @@ def test_gui_export_reports_what_conll_cannot_hold(qtbot, window, project, tmp_p
     assert out.read_text(encoding="utf-8").startswith("-DOCSTART-")
 
 
-def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, project, tmp_path):
+def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, review_project,
+                                                            tmp_path):
     dialog = team_dialogs.split_dialog(window)
     type_into(dialog.annotators, "carol, dave")
     assert "4 documents" in dialog.preview.text()
     type_into(dialog.output, str(tmp_path / "team"))
     press_ok(qtbot, dialog)
     assert "carol: " in outcome(qtbot, window)
-    carol = tmp_path / "team" / "project-carol.db"
+    carol = tmp_path / "team" / "review-carol.db"
     with Store(carol) as store:
         doc = store.iter_documents().__next__()
         store.add_span(Span(doc.id, 0, 5, "ORG", "carol"))
         name = doc.name
 
     team_dialogs.merge_files(window, [carol])
-    assert "project-carol.db: carol on" in outcome(qtbot, window)
-    with Store(project) as store:
+    assert "review-carol.db: carol on" in outcome(qtbot, window)
+    with Store(review_project) as store:
         doc = store.document_by_name(name)
         assert [(s.start, s.end, s.label) for s in store.spans(doc.id, "carol")] == [
             (0, 5, "ORG")]
@@ -164,5 +147,5 @@ def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, proje
     text = outcome(qtbot, window)
     assert "Merge failed: the project is unchanged" in text
     assert "stranger.db" in text and "'other' is not in" in text
-    with Store(project) as store:
+    with Store(review_project) as store:
         assert "erin" not in store.annotators()

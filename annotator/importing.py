@@ -42,8 +42,10 @@ def read_text_file(path: Path) -> Document:
     return Document(name=path.stem, text=text, meta={"source": path.name})
 
 
-def read_jsonl_file(path: Path) -> Iterator[Document]:
-    """Prodigy/doccano-style input: one `{"text": ..., "meta": {...}}` object per line."""
+def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSONL file (the annotated JSONL
+    formats read through this too); an empty file, bad UTF-8 or JSON, or a line that is not an
+    object is an error naming the file and line."""
     data = path.read_bytes()
     if not data.strip():
         raise InputError("empty file", path)
@@ -57,6 +59,12 @@ def read_jsonl_file(path: Path) -> Iterator[Document]:
             raise InputError(f"invalid JSON ({exc.msg})", path, number) from exc
         if not isinstance(record, dict):
             raise InputError(f"expected a JSON object, got {type(record).__name__}", path, number)
+        yield number, record
+
+
+def read_jsonl_file(path: Path) -> Iterator[Document]:
+    """Prodigy/doccano-style input: one `{"text": ..., "meta": {...}}` object per line."""
+    for number, record in read_json_lines(path):
         text = record.get("text")
         if not isinstance(text, str) or not text.strip():
             raise InputError("no \"text\" string in this record", path, number)

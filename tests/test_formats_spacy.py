@@ -149,3 +149,15 @@ def _frames(annotations) -> set:
             for a in annotations.arguments} | {
         (s.start, s.end, s.label, s.kind) for s in annotations.spans
         if s.kind is SpanKind.TRIGGER}
+
+
+def test_formats_spacy_rejects_an_event_frame_without_its_argument_span(store, tmp_path):
+    doc = spacy.blank("en")("Kim met Trump.")
+    doc.spans["sc"] = [doc[0:1]]
+    doc.user_data["events"] = [{"trigger": [4, 7], "type": "Contact:Meet", "arguments": [
+        {"role": "Participant", "start": 8, "end": 13, "label": "PERSON"}]}]
+    DocBin(docs=[doc], store_user_data=True).to_disk(tmp_path / "e.spacy")
+    with pytest.raises(InputError, match=r"e.spacy: document 1: event argument Participant "
+                                         r"at 8..13 is not among"):
+        import_files(store, [tmp_path / "e.spacy"], "spacy")
+    assert store.count_documents() == 0

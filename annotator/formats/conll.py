@@ -35,7 +35,7 @@ from annotator.errors import InputError
 from annotator.formats.context import ExportContext, ImportContext
 from annotator.formats.records import Mention, Record, TokenOffsets, non_overlapping
 from annotator.formats.tokens import aligned
-from annotator.importing import _decode as decode_utf8
+from annotator.importing import read_text_file
 from annotator.model import Sentence
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -146,9 +146,7 @@ def read(path: Path, context: ImportContext) -> Iterator[Record]:
 
 
 def _parse(path: Path) -> list[_Document]:
-    text = decode_utf8(path, path.read_bytes())
-    if not text.strip():
-        raise InputError("empty file", path)
+    text = read_text_file(path).text  # UTF-8 with or without BOM; binary or empty refused
     documents = [_Document(1)]
     columns: tuple[int, int] | None = None
     for number, line in enumerate(text.split("\n"), 1):

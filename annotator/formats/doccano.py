@@ -22,11 +22,11 @@ from annotator.formats.jsonl_lines import (
     meta_of,
     name_of,
     offsets,
-    read_objects,
     text_of,
     write_objects,
 )
 from annotator.formats.records import Mention, Record
+from annotator.importing import read_json_lines
 
 KNOWN_KEYS = frozenset({"text", "label", "entities", "relations", "meta"})
 
@@ -45,7 +45,7 @@ def write(records: Iterable[Record], path: Path, context: ExportContext) -> None
 
 
 def read(path: Path, context: ImportContext) -> Iterator[Record]:
-    for line, obj in read_objects(path):
+    for line, obj in read_json_lines(path):
         text = text_of(obj, path, line)
         meta = {**{k: v for k, v in obj.items() if k not in KNOWN_KEYS},
                 **meta_of(obj, path, line)}

@@ -68,10 +68,10 @@ Progress = Callable[[int, int], "bool | None"]
 IMPORTED = "imported"
 STATUSES = ("done", "any")
 SCHEMES = ("IOB2", "IOB1", "BILOU")
-#: what a folder must hold, at most, for an export to replace it
 IMPORT_FORMATS = {**PLAIN_FORMATS, **FORMATS}
 #: what an `auto` import takes from a folder that is not a brat collection
 AUTO_SUFFIXES = (".txt", ".jsonl")
+#: what a folder may hold for an export to replace it (what exports write)
 EXPORT_SUFFIXES = frozenset({".txt", ".ann", ".conf", ".spacy", ".jsonl", ".conll", ".cfg"})
 
 
@@ -81,6 +81,8 @@ class Cancelled(Exception):
 
 @dataclass
 class ExportReport:
+    """What an export wrote, and what the format could not hold (`warnings`)."""
+
     format: str
     output: Path
     layer: str
@@ -104,6 +106,8 @@ class ExportReport:
 
 @dataclass
 class ImportReport:
+    """What an import added, and what it skipped or could not represent (`warnings`)."""
+
     format: str
     files: int = 0
     documents_added: int = 0

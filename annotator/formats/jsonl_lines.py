@@ -1,32 +1,14 @@
-"""JSON Lines, the carrier of the Prodigy and doccano formats: reading with file:line errors,
-writing one compact UTF-8 object per line, and the offset checks both formats need."""
+"""JSON Lines, the carrier of the Prodigy and doccano formats: writing one compact UTF-8 object
+per line, and the field checks both readers need (they read lines with
+`annotator.importing.read_json_lines`, which the plain-text import shares)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.importing import _decode as decode_utf8
-
-
-def read_objects(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for every non-blank line; bad JSON or a non-object is an error."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError("empty file", path)
-    for number, raw in enumerate(data.splitlines(), 1):
-        if not raw.strip():
-            continue
-        line = decode_utf8(path, raw, number)
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON ({exc.msg})", path, number) from exc
-        if not isinstance(record, dict):
-            raise InputError(f"expected a JSON object, got {type(record).__name__}", path, number)
-        yield number, record
 
 
 def write_objects(objects: Iterable[dict], path: Path) -> None:

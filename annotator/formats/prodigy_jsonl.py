@@ -37,12 +37,12 @@ from annotator.formats.jsonl_lines import (
     meta_of,
     name_of,
     offsets,
-    read_objects,
     text_of,
     write_objects,
 )
 from annotator.formats.records import Mention, Record, TokenOffsets
 from annotator.formats.tokens import Tokenised, aligned
+from annotator.importing import read_json_lines
 from annotator.model import SpanKind
 
 
@@ -99,7 +99,7 @@ def write(records: Iterable[Record], path: Path, context: ExportContext) -> None
 
 # --- reading -----------------------------------------------------------------------------
 def read(path: Path, context: ImportContext) -> Iterator[Record]:
-    for line, obj in read_objects(path):
+    for line, obj in read_json_lines(path):
         where = f"{path.name}:{line}"
         text = text_of(obj, path, line)
         meta = meta_of(obj, path, line)
@@ -107,6 +107,7 @@ def read(path: Path, context: ImportContext) -> Iterator[Record]:
         if answer != "accept":
             context.notes.add(f"records answered {answer!r} skipped", where)
             continue
+        meta.setdefault("source", f"{path.name}:{line}")
         record = Record(name_of(meta, path, line), text, meta, source=f"{path}:{line}",
                         annotated="spans" in obj or "answer" in obj)
         if record.annotated:

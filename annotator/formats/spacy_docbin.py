@@ -117,15 +117,16 @@ def _record(doc, path: Path, number: int, context: ImportContext) -> Record:
 def _frame(record: Record, frame: dict, where: str) -> None:
     try:
         (start, end), label = frame["trigger"], frame["type"]
-        trigger = record.add(Mention(int(start), int(end), str(label), SpanKind.TRIGGER))
-        for argument in frame.get("arguments", []):
-            found = Mention(int(argument["start"]), int(argument["end"]), str(argument["label"]))
-            if found not in record.spans:
-                raise InputError(f"event argument {argument['role']} at {found.start}..{found.end}"
-                                 ' is not among the doc.spans["sc"] entities', where)
-            record.arguments.append((trigger, str(argument["role"]), record.add(found)))
+        trigger = Mention(int(start), int(end), str(label), SpanKind.TRIGGER)
+        arguments = [(str(a["role"]), Mention(int(a["start"]), int(a["end"]), str(a["label"])))
+                     for a in frame.get("arguments", [])]
     except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, InputError):
-            raise
         raise InputError(f'malformed event frame in doc.user_data["events"]: {frame!r}',
                          where) from exc
+    entities = set(record.entities)
+    index = record.add(trigger)
+    for role, argument in arguments:
+        if argument not in entities:
+            raise InputError(f"event argument {role} at {argument.start}..{argument.end} is not "
+                             'among the doc.spans["sc"] entities', where)
+        record.arguments.append((index, role, record.add(argument)))

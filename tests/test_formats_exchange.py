@@ -224,3 +224,18 @@ def test_formats_exchange_refuses_an_unknown_layer_or_an_empty_selection(annotat
                                          r"\(try --status any\)"):
         export_project(annotated, "jsonl", out, layer="bob")
     assert not out.exists()
+
+
+def test_formats_exchange_token_formats_trim_whitespace_and_say_so(store, tmp_path):
+    doc_id = store.add_documents([Document("d", "Kim  met Trump.")]).added[0]
+    store.add_span(Span(doc_id, 0, 4, "PERSON", "alice"))  # "Kim " with a trailing space
+    store.add_span(Span(doc_id, 3, 5, "PERSON", "alice"))  # nothing but the two spaces
+    report = export_project(store, "jsonl", tmp_path / "d.jsonl", layer="alice", status="any")
+    task = json.loads((tmp_path / "d.jsonl").read_text(encoding="utf-8"))
+    assert [(s["start"], s["end"]) for s in task["spans"]] == [(0, 3)]
+    assert report.warnings == ["1 spans trimmed of leading/trailing whitespace (in d)",
+                               "1 whitespace-only spans not written (in d)"]
+    # brat and doccano hold character offsets as they are
+    export_project(store, "doccano", tmp_path / "d2.jsonl", layer="alice", status="any")
+    line = json.loads((tmp_path / "d2.jsonl").read_text(encoding="utf-8"))
+    assert line["label"] == [[0, 4, "PERSON"], [3, 5, "PERSON"]]

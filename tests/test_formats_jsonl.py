@@ -128,3 +128,18 @@ def test_formats_jsonl_rejects_malformed_lines_with_file_and_line(store, tmp_pat
         import_files(store, [path], fmt)
     assert "in.jsonl:2:" in str(error.value)
     assert store.count_documents() == 0
+
+
+def test_formats_jsonl_multi_annotator_output_fills_one_layer_per_annotator(store, tmp_path):
+    """`prodigy db-out` of a multi-session dataset: the same text once per annotator."""
+    path = tmp_path / "team.jsonl"
+    lines = [{"text": "Kim met Trump.", "answer": "accept", "_annotator_id": who,
+              "spans": [{"start": s, "end": e, "label": "PERSON"}]}
+             for who, s, e in [("news-ann", 0, 3), ("news-bob", 8, 13)]]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    report = import_files(store, [path], "jsonl")
+    assert store.count_documents() == 1 and report.documents_added == 1
+    doc_id = store.document_ids()[0]
+    assert [(s.start, s.end) for s in store.spans(doc_id, "news-ann")] == [(0, 3)]
+    assert [(s.start, s.end) for s in store.spans(doc_id, "news-bob")] == [(8, 13)]
+    assert store.annotators() == ["news-ann", "news-bob"]

@@ -9,6 +9,7 @@ from layers_support import annotate, find
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
+from annotator.agreement import report as report_module
 from annotator.agreement.collect import collect
 from annotator.agreement.matching import Side, compare, regex_tokens, token_labels
 from annotator.agreement.report import project_agreement
@@ -251,3 +252,19 @@ def test_disagreements_carry_context_and_both_labels(store, doc):
     context = item["context"]
     assert "New York" in context["text"]
     assert TEXT[context["start"]:].startswith(context["text"])
+
+
+def test_parallel_run_gives_the_same_report(store, monkeypatch):
+    texts = [f"{TEXT} Number {n}." for n in range(6)]
+    ids = store.add_documents([Document(f"d{n}", t) for n, t in enumerate(texts)]).added
+    for n, doc_id in enumerate(ids):
+        annotate(store, doc_id, "ann", [(*find(TEXT, "Mike Pompeo"), "PERSON"),
+                                        (*find(TEXT, "New York"), "GPE")])
+        annotate(store, doc_id, "bob", [(*find(TEXT, "Mike Pompeo"), "PERSON"),
+                                        (*find(TEXT, "New York"), "LOC" if n % 2 else "GPE")])
+    monkeypatch.setattr(report_module, "CHUNK", 2)
+    seen = []
+    parallel = project_agreement(store, workers=2, progress=lambda done, total: seen.append(
+        (done, total)))
+    assert parallel == project_agreement(store)
+    assert seen[-1] == (6, 6) and len(seen) > 1

@@ -15,7 +15,7 @@ full model objects for a million spans would cost more than measuring them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -99,10 +99,19 @@ def collect(store: Store, annotators: Sequence[str], *, include_all: bool = Fals
     as having worked on each document).
     """
     covered = coverage(store, annotators, include_all=include_all)
-    ids = list(covered) if doc_ids is None else [d for d in doc_ids if d in covered]
+    if doc_ids is not None:
+        covered = {d: covered[d] for d in doc_ids if d in covered}
+    return read_documents(store, covered)
+
+
+def read_documents(store: Store,
+                   covered: Mapping[int, Sequence[str]]) -> Iterator[DocumentLayers]:
+    """The given documents with the layers of the given annotators (doc id -> annotators)."""
+    ids = list(covered)
+    layers = sorted({a for names in covered.values() for a in names})
     for first in range(0, len(ids), BATCH):
         batch = ids[first:first + BATCH]
-        span_rows, argument_rows = store.layer_rows(batch, annotators)
+        span_rows, argument_rows = store.layer_rows(batch, layers)
         tokens = store.token_offsets(batch)
         marks: dict[tuple[int, str], list[Mark]] = {}
         new_mark, new_link = Mark._make, Link._make  # tuple.__new__: no per-row Python call

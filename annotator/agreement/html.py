@@ -38,6 +38,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; }
 th:first-child, td:first-child, td.t, th.t { text-align: left; }
+td:first-child, td.t { white-space: nowrap; }
 th { background: var(--soft); font-weight: 600; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[data-dir="asc"]::after { content: " \\25B2"; font-size: 10px; }

@@ -133,12 +133,30 @@ class Side:
     """One annotator's spans of one kind on one document, with the counts every comparison
     needs, computed once however many annotators they are compared with."""
 
-    __slots__ = ("keys", "labels", "spans")
+    __slots__ = ("by_key", "labels", "spans")
 
     def __init__(self, spans: Sequence[Span]):
         self.spans = list(spans)
-        self.keys = Counter(s.key for s in self.spans)
         self.labels = Counter(s.label for s in self.spans)
+        by_key = {s.key: s for s in self.spans}
+        #: key -> span when no two spans share a key (nearly always), else None
+        self.by_key = by_key if len(by_key) == len(self.spans) else None
+
+
+def _exact(a: Side, b: Side) -> tuple[Counter, list[Span], list[Span]]:
+    """Labels of the exact matches, and each side's unmatched spans."""
+    if a.by_key is not None and b.by_key is not None:
+        common = a.by_key.keys() & b.by_key.keys()
+        if not common:
+            return Counter(), a.spans, b.spans
+        agreed = Counter(key[2] for key in common)
+        return (agreed, [s for k, s in a.by_key.items() if k not in common],
+                [s for k, s in b.by_key.items() if k not in common])
+    shared = Counter(s.key for s in a.spans) & Counter(s.key for s in b.spans)
+    agreed = Counter()
+    for key, n in shared.items():
+        agreed[key[2]] += n
+    return agreed, _unmatched(a.spans, shared), _unmatched(b.spans, shared)
 
 
 def compare(a: Side, b: Side) -> Comparison:
@@ -149,12 +167,7 @@ def compare(a: Side, b: Side) -> Comparison:
     overlap first; for the alignment shown to people the preference is same extent (a label
     disagreement), then same label with the largest overlap, then any overlap.
     """
-    common = a.keys & b.keys
-    agreed: Counter = Counter()
-    for key, n in common.items():
-        agreed[key[2]] += n
-    rest_a = _unmatched(a, common)
-    rest_b = _unmatched(b, common)
+    agreed, rest_a, rest_b = _exact(a, b)
     same_label = agreed
     differences: list[Aligned] = []
     if rest_a and rest_b:
@@ -177,15 +190,11 @@ def compare(a: Side, b: Side) -> Comparison:
                       MatchCounts(same_label, a.labels, b.labels), agreed, differences)
 
 
-def _unmatched(side: Side, common: Counter) -> list[Span]:
-    """The spans of `side` left once the exact matches in `common` are taken out."""
-    if not common:
-        return side.spans
-    if sum(common.values()) == len(side.spans):
-        return []
-    budget = Counter(common)
+def _unmatched(spans: list[Span], shared: Counter) -> list[Span]:
+    """The spans left once the exact matches counted in `shared` are taken out."""
+    budget = Counter(shared)
     rest = []
-    for span in side.spans:
+    for span in spans:
         key = span.key
         if budget[key] > 0:
             budget[key] -= 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import typer
@@ -104,6 +105,8 @@ def agreement_command(
     all_documents: bool = typer.Option(
         False, "--all-documents",
         help="Compare every document someone worked on, not only those all marked done."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1,
+                                help="Processes for large projects (default: CPU count)."),
 ) -> None:
     """Inter-annotator agreement: span F1, Cohen's/Fleiss' κ, Krippendorff's α, events.
 
@@ -117,7 +120,8 @@ def agreement_command(
             unknown = [x for x in wanted if x not in known]
             if unknown:
                 raise fail(f"unknown label {', '.join(unknown)} (not in the project schema)")
-        report = project_agreement(store, names, labels=wanted, include_all=all_documents)
+        report = project_agreement(store, names, labels=wanted, include_all=all_documents,
+                                   workers=workers)
         colours = {x: store.schema.color(x) for x in (*store.schema.entities,
                                                        *store.schema.events)}
     _print_report(report)

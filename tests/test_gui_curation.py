@@ -4,6 +4,7 @@ the SQLite file checks gold after each step, and Ctrl+Z takes steps back."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from PySide6.QtTest import QTest
 from review_windows import POMPEO
 
 from annotator.adjudication import ADJUDICATED, AGREED
-from annotator.model import GOLD, MANUAL, Decision
+from annotator.gui import exchange_dialogs
+from annotator.model import GOLD, MANUAL, Decision, Status
 from annotator.store import Store
 
 pytest_plugins = ["review_support"]
@@ -135,3 +137,33 @@ def test_gui_curation_needs_two_annotators(review_window):
     panel = win.lead_tools.curation.panel
     assert rows(win) == [] and "needs two or more annotators" in panel.title.text()
     assert not panel.act_drop.isEnabled()
+
+
+def test_gui_curated_gold_marked_done_exports_like_a_layer(qtbot, window, review_project,
+                                                          tmp_path):
+    window.lead_tools.act_curate.trigger()
+    press(window, Qt.Key_N)
+    press(window, Qt.Key_E)                        # the event's arguments, settled by hand
+    trigger = window.session.current_event()
+    assert trigger.label == "Contact:Meet" and trigger.origin == ADJUDICATED
+    assert window.view.hasFocus()
+    QTest.keyClick(window, Qt.Key_F6)              # back to the differences
+    assert window.lead_tools.curation.panel.table.hasFocus()
+    assert [kind for _, kind in rows(window)] == ["entity", "entity", "entity"]
+    for _ in range(3):
+        press(window, Qt.Key_1)                    # alice's Pompeo and New York; nothing
+    assert rows(window) == []
+    QTest.keyClick(window, Qt.Key_Return, Qt.ControlModifier)   # gold done, next document
+    with Store(review_project) as store:
+        assert store.status(store.document_by_name(POMPEO).id, GOLD) is Status.DONE
+
+    dialog = exchange_dialogs.export_dialog(window)
+    assert dialog.chosen_layer() == GOLD
+    assert dialog.selected.text() == "1 document will be exported"
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    dialog.output.setText(str(tmp_path / "gold.jsonl"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: (tmp_path / "gold.jsonl").exists(), timeout=10000)
+    record = json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))
+    spans = {(record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"]}
+    assert spans == {("Pompeo", "PERSON"), ("Mike Pompeo", "PERSON"), ("New York", "GPE")}

@@ -155,6 +155,10 @@ class CurationPanel(QWidget):
         self.act_next = self._key("Next Difference", ("N", "Tab"), lambda: self.step(1))
         self.act_prev = self._key("Previous Difference", ("P", "Shift+Tab", "Backtab"),
                                   lambda: self.step(-1))
+        self.key_actions = [*self.take_actions, self.act_drop, self.act_edit, self.act_next,
+                            self.act_prev]
+        for action in self.key_actions:
+            action.setEnabled(False)
 
     # --- mode --------------------------------------------------------------------------------
     def start(self) -> None:
@@ -175,6 +179,8 @@ class CurationPanel(QWidget):
         if not self.active:
             return
         self.active = False
+        for action in self.key_actions:
+            action.setEnabled(False)
         self.window_.view.find_ranges = []
         self.activeChanged.emit(False)
         back = self.previous_annotator
@@ -312,8 +318,14 @@ class CurationPanel(QWidget):
                  "<b>Ctrl+Z</b> undo"]
         self.legend.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(keys))
         enabled = bool(self.diffs)
+        self.act_next.setEnabled(enabled)
+        self.act_prev.setEnabled(enabled)
         for action in (*self.take_actions, self.act_drop, self.act_edit):
             action.setEnabled(enabled)
+        for n, action in enumerate(self.take_actions):
+            action.setVisible(n < len(names))
+            if n < len(names):
+                action.setText(f"Take {names[n]}'s Version")
 
     def _current_changed(self) -> None:
         diff = self.current()

@@ -53,6 +53,8 @@ class LeadTools:
         review = self.window.review_menu
         review.addSeparator()
         review.addActions([self.act_agreement, self.act_curate, self.act_back])
+        settle = review.addMenu("&Settle Difference")
+        settle.addActions(self.curation.panel.key_actions)
         file_menu = self.window.menuBar().actions()[0].menu()
         actions = file_menu.actions()
         after_export = actions[actions.index(self.window.act_export):]

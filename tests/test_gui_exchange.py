@@ -5,6 +5,7 @@ imports nothing, what a format cannot hold is reported, and team files go out an
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,15 @@ def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, revie
     assert "stranger.db" in text and "'other' is not in" in text
     with Store(review_project) as store:
         assert "erin" not in store.annotators()
+
+
+def test_gui_import_of_new_labels_widens_the_window_schema(qtbot, window, tmp_path):
+    source = tmp_path / "doccano.jsonl"
+    source.write_text(json.dumps({"text": "A drone hit the depot.",
+                                  "label": [[2, 7, "WEAPON"]]}) + "\n", encoding="utf-8")
+    dialog = exchange_dialogs.import_dialog(window, [source])
+    choose(dialog.format, "doccano")
+    press_ok(qtbot, dialog)
+    assert "added to the project schema: WEAPON" in outcome(qtbot, window)
+    assert "WEAPON" in window.session.schema.entities
+    assert len(window.documents.model.rows) == 5

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.workers import Work, run_job
 from annotator.model import GOLD
+from annotator.schema import Schema
 from annotator.store import Store
 
 if TYPE_CHECKING:
@@ -244,8 +245,15 @@ def start_import(window: MainWindow, paths: list[Path], fmt: str, annotator: str
     from annotator.formats import import_files
 
     def done(report) -> None:
+        lines = report.summary
+        if report.labels_added:
+            # the worker's connection wrote the wider schema; this window's store reads it anew
+            store = window.session.store
+            store.set_schema(Schema.from_json(store.get_setting("schema")))
+            lines.append("the new labels are drawn in their colours now; their keys and menu "
+                          "entries appear when the project is opened again")
         window.reload_project()
-        show(window, Outcome("Import", "Import finished", report.summary, window))
+        show(window, Outcome("Import", "Import finished", lines, window))
 
     run_file_job(window, "Import",
                  lambda store, progress: import_files(store, paths, fmt, annotator=annotator,

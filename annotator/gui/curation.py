@@ -168,6 +168,8 @@ class CurationPanel(QWidget):
             return
         self.active = True
         self.previous_annotator = self.session.annotator
+        self.title.setText("<b>Curating into gold</b>: open a document that two or more "
+                           "annotators worked on")
         self.activeChanged.emit(True)
         if self.session.annotator == GOLD:
             self._document_opened(self.session.doc_id)
@@ -358,9 +360,13 @@ class CurationPanel(QWidget):
         if diff.kind == "arguments":
             parts.append(f"<p>Everyone marked the <b>{escape(diff.trigger.label)}</b> event "
                          f"“{escape(diff.trigger.text_in(text))}”; its arguments differ.</p>")
+        first_with: dict[tuple, str] = {}
         for n, version in enumerate(diff.versions, 1):
             key = f"<b>[{n}]</b> " if n <= MAX_KEYED else ""
-            parts.append(f"<p>{key}<b>{escape(version.annotator)}</b><br>"
+            same = first_with.setdefault(_content(version), version.annotator)
+            echo = (f" <span style='color:gray'>— same as {escape(same)}</span>"
+                    if same != version.annotator else "")
+            parts.append(f"<p>{key}<b>{escape(version.annotator)}</b>{echo}<br>"
                          f"{self._version_html(diff, version, text)}</p>")
         if len(names) > 1:
             parts.append("<p style='color:gray'>[D] drops every version (gold keeps nothing "
@@ -456,3 +462,9 @@ class CurationDock(QDockWidget):
         self.panel.activeChanged.connect(self.setVisible)
         window.addDockWidget(Qt.BottomDockWidgetArea, self)
         self.hide()
+
+
+def _content(version: Version) -> tuple:
+    """What a version says, without who said it: equal for annotators who agree."""
+    return (tuple(sorted(s.key for s in version.spans)),
+            tuple((role, s.start, s.end) for role, s in version.arguments))

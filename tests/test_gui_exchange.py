@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from review_windows import POMPEO
 
 from annotator.gui import exchange_dialogs, team_dialogs
-from annotator.gui.exchange_dialogs import Outcome
+from annotator.gui.exchange_dialogs import ExportDialog, Outcome
 from annotator.model import Document, Span
 from annotator.store import Store
 
@@ -70,7 +70,8 @@ def export(qtbot, window, fmt: str, out: Path) -> str:
 
 def test_gui_export_then_import_round_trip(qtbot, window, review_window, review_project,
                                            tmp_path):
-    dialog = exchange_dialogs.export_dialog(window)
+    QTest.keyClick(window, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)  # File → Export…
+    dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
     assert dialog.chosen_layer() == "alice"            # the layer on screen
     choose(dialog.format, "jsonl")
     assert dialog.selected.text() == "1 document will be exported"

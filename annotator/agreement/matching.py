@@ -89,10 +89,21 @@ class MatchCounts:
 
 
 class Aligned(NamedTuple):
-    """A span of a facing its counterpart in b; either side None when the other has nothing."""
+    """A span of a facing its counterpart in b; either side None when the other has nothing.
+    `start` and `end` bound both."""
 
     a: Span | None
     b: Span | None
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, a: Span | None, b: Span | None) -> Aligned:
+        if a is None:
+            return cls(None, b, b.start, b.end)
+        if b is None:
+            return cls(a, None, a.start, a.end)
+        return cls(a, b, min(a.start, b.start), max(a.end, b.end))
 
     @property
     def kind(self) -> str:
@@ -105,16 +116,6 @@ class Aligned(NamedTuple):
         if a.start == b.start and a.end == b.end:
             return "agree" if a.label == b.label else "label"
         return "extent" if a.label == b.label else "extent+label"
-
-    @property
-    def start(self) -> int:
-        return self.b.start if self.a is None else (
-            self.a.start if self.b is None else min(self.a.start, self.b.start))
-
-    @property
-    def end(self) -> int:
-        return self.b.end if self.a is None else (
-            self.a.end if self.b is None else max(self.a.end, self.b.end))
 
 
 @dataclass
@@ -177,17 +178,21 @@ def compare(a: Side, b: Side) -> Comparison:
                 same_label[rest_a[i].label] += 1
         chosen = _greedy(rest_a, rest_b, lambda x, y: (
             (x.start, x.end) == (y.start, y.end), x.label == y.label, _overlap(x, y)))
-        differences = [Aligned(rest_a[i], rest_b[j]) for i, j in chosen]
+        differences = [Aligned.of(rest_a[i], rest_b[j]) for i, j in chosen]
         paired_a = {i for i, _ in chosen}
         paired_b = {j for _, j in chosen}
         rest_a = [s for i, s in enumerate(rest_a) if i not in paired_a]
         rest_b = [s for j, s in enumerate(rest_b) if j not in paired_b]
-    differences.extend(Aligned(s, None) for s in rest_a)
-    differences.extend(Aligned(None, s) for s in rest_b)
+    differences.extend(Aligned(s, None, s.start, s.end) for s in rest_a)
+    differences.extend(Aligned(None, s, s.start, s.end) for s in rest_b)
     if len(differences) > 1:
-        differences.sort(key=lambda x: (x.start, x.end))
+        differences.sort(key=_region)
     return Comparison(MatchCounts(agreed, a.labels, b.labels),
                       MatchCounts(same_label, a.labels, b.labels), agreed, differences)
+
+
+def _region(item: Aligned) -> tuple[int, int]:
+    return item[2:]
 
 
 def _unmatched(spans: list[Span], shared: Counter) -> list[Span]:

@@ -106,7 +106,8 @@ class _View:
     @classmethod
     def of(cls, annotations: Annotations, starts: list[int], ends: list[int],
            labels: Collection[str] | None) -> _View:
-        spans = [s for s in annotations.spans if labels is None or s.label in labels]
+        spans = annotations.spans if labels is None else [
+            s for s in annotations.spans if s.label in labels]
         entities = [s for s in spans if s.kind is SpanKind.ENTITY]
         triggers = [s for s in spans if s.kind is SpanKind.TRIGGER]
         keep = {t.id for t in triggers} if labels is not None else None
@@ -175,14 +176,13 @@ def _span_json(span: Span | None, text: str) -> dict | None:
 
 
 def _disagreement(doc: DocumentLayers, a: str, b: str, item: Aligned) -> dict:
-    lo = max(0, item.start - CONTEXT)
-    hi = min(len(doc.text), item.end + CONTEXT)
+    start, end = item.start, item.end
+    lo = max(0, start - CONTEXT)
     return {
         "doc_id": doc.doc_id, "document": doc.name, "a": a, "b": b,
-        "kind": (item.a or item.b).kind.value, "type": item.kind,
-        "start": item.start, "end": item.end,
+        "kind": (item.a or item.b).kind.value, "type": item.kind, "start": start, "end": end,
         "a_span": _span_json(item.a, doc.text), "b_span": _span_json(item.b, doc.text),
-        "context": {"start": lo, "text": doc.text[lo:hi]},
+        "context": {"start": lo, "text": doc.text[lo:end + CONTEXT]},
     }
 
 
@@ -258,9 +258,8 @@ class _Builder:
             totals.confusion[(item.a.label if item.a else NOTHING,
                               item.b.label if item.b else NOTHING)] += 1
         differences = len(entities.differences) + len(triggers.differences)
-        for item in sorted(entities.differences + triggers.differences,
-                           key=lambda x: (x.start, x.end)):
-            self.disagreements.append(_disagreement(doc, a, b, item))
+        self.disagreements.extend(_disagreement(doc, a, b, item)
+                                  for item in entities.differences + triggers.differences)
         totals.disagreements += differences
         out: dict = {"a": a, "b": b}
         put(out, "span_f1_exact", entities.exact.total.f1)

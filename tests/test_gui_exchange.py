@@ -6,14 +6,16 @@ imports nothing, what a format cannot hold is reported, and team files go out an
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QProgressDialog, QPushButton
 from review_windows import POMPEO
 
+from annotator.errors import Cancelled
 from annotator.gui import exchange_dialogs, team_dialogs
 from annotator.gui.exchange_dialogs import ExportDialog, Outcome
 from annotator.model import Document, Span
@@ -163,3 +165,20 @@ def test_gui_import_of_new_labels_widens_the_window_schema(qtbot, window, tmp_pa
     assert "added to the project schema: WEAPON" in outcome(qtbot, window)
     assert "WEAPON" in window.session.schema.entities
     assert len(window.documents.model.rows) == 5
+
+
+def test_gui_cancel_in_the_progress_dialog_stops_the_job(qtbot, window):
+    def work(store, progress) -> None:
+        for done in range(10_000):
+            if progress(done, 10_000) is False:
+                raise Cancelled()
+            time.sleep(0.001)
+
+    exchange_dialogs.run_file_job(window, "Export", work, lambda _r: None,
+                                  "nothing was written")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)))
+    progress = next(d for d in window.findChildren(QProgressDialog) if d.isVisible())
+    qtbot.mouseClick(progress.findChild(QPushButton), Qt.LeftButton)
+    qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == "Export cancelled: nothing was written"
+    assert not [d for d in window.findChildren(Outcome) if d.isVisible()]

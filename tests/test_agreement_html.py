@@ -44,15 +44,24 @@ def test_page_is_self_contained(hostile_report):
     assert "NaN" not in page.split("<script>")[0]
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_browser_shows_the_script_as_text(hostile_report, tmp_path: Path):
-    page = tmp_path / "report.html"
-    page.write_text(render_html(hostile_report), encoding="utf-8")
-    dom = subprocess.run(
+def browser_dom(page: str, tmp_path: Path) -> str:
+    """The page's DOM after its scripts ran, from headless chromium."""
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return subprocess.run(
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", path.as_uri()],
         capture_output=True, text=True, timeout=60, check=True).stdout
+
+
+needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None,
+                                    reason="chromium is not installed")
+
+
+@needs_chromium
+def test_browser_shows_the_script_as_text(hostile_report, tmp_path: Path):
+    dom = browser_dom(render_html(hostile_report), tmp_path)
     # The article's markup arrives as text nodes (escaped again in the dumped DOM) and no
     # element was created from it.
     assert "&lt;script&gt;<sup>ORG</sup></mark>alert(\"x\")&lt;/script&gt;" in dom
@@ -68,3 +77,17 @@ def test_degenerate_reports_render(store):
     page = render_html(project_agreement(store))
     assert "n/a" in page and "No disagreements." in page
     assert "NaN" not in page.split("<script>")[0]
+
+
+@needs_chromium
+def test_document_table_sorts_on_click(store, tmp_path: Path):
+    for name, extra in (("calm", 0), ("busy", 3), ("mild", 1)):
+        doc = store.add_documents([Document(name, f"{HOSTILE} {name}")]).added[0]
+        places = [(*find(HOSTILE, w), "GPE") for w in ("Pyongyang", "Pompeo", "Kim", "bold")]
+        annotate(store, doc, "ann", places)
+        annotate(store, doc, "bob", places[extra:])
+    page = render_html(project_agreement(store)).replace(
+        "</body>", '<script>document.querySelectorAll("table.sortable th")[8].click();'
+                   "</script></body>")
+    table = browser_dom(page, tmp_path).split('class="sortable"')[1].split("</table>")[0]
+    assert re.findall(r'<tr><td class="t">(\w+)</td>', table) == ["busy", "mild", "calm"]

@@ -120,8 +120,11 @@ def agreement_command(
             unknown = [x for x in wanted if x not in known]
             if unknown:
                 raise fail(f"unknown label {', '.join(unknown)} (not in the project schema)")
-        report = project_agreement(store, names, labels=wanted, include_all=all_documents,
-                                   workers=workers)
+        with Progress(console=console, disable=not is_interactive(), transient=True) as bar:
+            task = bar.add_task("measuring", total=None)
+            report = project_agreement(
+                store, names, labels=wanted, include_all=all_documents, workers=workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
         colours = {x: store.schema.color(x) for x in (*store.schema.entities,
                                                        *store.schema.events)}
     _print_report(report)

@@ -96,3 +96,19 @@ def test_gui_clicking_a_disagreement_opens_the_document_there(qtbot, dialog, win
     kim = text.index("Kim Yong-chol")
     assert window.session.selected() is None
     assert window.view.selection() == (kim, kim + len("Kim Yong-chol"))
+
+
+def test_gui_agreement_confusion_and_html_report(dialog, tmp_path):
+    table = dialog.confusion
+    labels = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert labels == ["GPE", "LOC", "PERSON", "(none)"]
+    cell = {(table.verticalHeaderItem(r).text(), labels[c]): table.item(r, c).text()
+            for r in range(table.rowCount()) for c in range(table.columnCount())}
+    assert cell["GPE", "LOC"] == "1"                # New York: alice GPE, bob LOC
+    assert cell["PERSON", "PERSON"] == "1"          # Mike Pompeo
+    assert cell["PERSON", "(none)"] == "1"          # the headline's Pompeo, alice only
+    assert cell["(none)", "PERSON"] == "1"          # Kim Yong-chol, bob only
+    page = tmp_path / "agreement.html"
+    dialog.write_html(page)
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Kim Yong-chol" in html

@@ -13,12 +13,15 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.agreement.report import project_agreement
+from annotator.agreement.html import render_html
+from annotator.agreement.report import NOTHING, project_agreement
 from annotator.gui import styles
 from annotator.gui.cells import GREY, read_only_table, short, swatch
 from annotator.gui.workers import run_job
@@ -171,6 +175,12 @@ class AgreementDialog(QDialog):
         self.compute_button.setDefault(True)
         self.compute_button.clicked.connect(self.compute)
         chooser.addWidget(self.compute_button)
+        self.save_button = QPushButton("Save HTML Report…")
+        self.save_button.setToolTip("The report `annotator agreement --html` writes: one file "
+                                    "that opens offline")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save_html)
+        chooser.addWidget(self.save_button)
 
         self.scope = QLabel()
         self.scope.setObjectName("agreementScope")
@@ -219,6 +229,26 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(self.labels, "Per label")
         self.tabs.addTab(self.documents, "Per document")
         self.tabs.addTab(disagreement_page, "Disagreements")
+        self.confusion_pair = QComboBox()
+        self.confusion_pair.currentIndexChanged.connect(self._show_confusion)
+        self.confusion = read_only_table([], "confusionTable")
+        self.confusion.setSelectionMode(QAbstractItemView.NoSelection)
+        self.confusion.setSortingEnabled(False)
+        self.confusion.setAlternatingRowColors(False)
+        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.confusion.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
+        confusion_page = QWidget()
+        column = QVBoxLayout(confusion_page)
+        column.setContentsMargins(0, 6, 0, 0)
+        note = QLabel("Entity labels, one annotator down, the other across; "
+                      f"“{NOTHING}” = the other marked nothing there.")
+        note.setStyleSheet("color: palette(placeholder-text);")
+        row = QHBoxLayout()
+        row.addWidget(self.confusion_pair)
+        row.addWidget(note, 1)
+        column.addLayout(row)
+        column.addWidget(self.confusion, 1)
+        self.tabs.addTab(confusion_page, "Confusion")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
@@ -287,6 +317,13 @@ class AgreementDialog(QDialog):
         for column, who in ((4, single["a"]), (5, single["b"])):
             self.disagreements.horizontalHeaderItem(column).setText(f"{who} says")
         self._show_disagreements()
+        self.confusion_pair.blockSignals(True)
+        self.confusion_pair.clear()
+        for i, p in enumerate(report["pairs"]):
+            self.confusion_pair.addItem(f"{p['a']} (down) · {p['b']} (across)", i)
+        self.confusion_pair.blockSignals(False)
+        self._show_confusion()
+        self.save_button.setEnabled(True)
         self.tabs.setTabText(2, f"Disagreements ({len(report['disagreements']):,})")
 
     def _show_pairs(self, pairs: list[dict]) -> None:
@@ -380,6 +417,47 @@ class AgreementDialog(QDialog):
                 side(item["a_span"], item["a"]), side(item["b_span"], item["b"]),
                 _with_tip(Cell(snippet.strip(), (item["document"], item["start"])),
                           " ".join(context["text"].split()))]
+
+    def _show_confusion(self) -> None:
+        index = self.confusion_pair.currentData()
+        if self.report is None or index is None:
+            return
+        table = self.report["pairs"][index]["confusion"]
+        labels, matrix = table["labels"], table["matrix"]
+        self.confusion.clear()
+        self.confusion.setRowCount(len(labels))
+        self.confusion.setColumnCount(len(labels))
+        self.confusion.setHorizontalHeaderLabels(labels)
+        self.confusion.setVerticalHeaderLabels(labels)
+        self.confusion.verticalHeader().show()
+        width = max(84, max(map(len, labels), default=0) * 9)
+        for c in range(len(labels)):
+            self.confusion.horizontalHeader().resizeSection(c, width)
+        largest = max((n for row in matrix for n in row), default=0) or 1
+        for r, row in enumerate(matrix):
+            for c, n in enumerate(row):
+                cell = count(n) if n else Cell("")
+                if n:
+                    agree = labels[r] == labels[c] and labels[r] != NOTHING
+                    shade = heat(1.0 if agree else 0.1, self.dark)
+                    shade.setAlpha(int(60 + 160 * n / largest) if not self.dark else 140)
+                    cell.setBackground(shade)
+                cell.setTextAlignment(Qt.AlignCenter)
+                self.confusion.setItem(r, c, cell)
+
+    def save_html(self) -> None:
+        """Write the same self-contained page as `annotator agreement --html`."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save agreement report", str(self.project.with_name(
+                f"{self.project.stem}-agreement.html")), "HTML (*.html)")
+        if path:
+            self.write_html(Path(path))
+
+    def write_html(self, path: Path) -> None:
+        colours = {label: self.schema.color(label)
+                   for label in (*self.schema.entities, *self.schema.events)}
+        path.write_text(render_html(self.report, colours=colours), encoding="utf-8")
+        self.scope.setText(self.scope.text() + f" Saved the HTML report as {path}.")
 
     # --- navigation --------------------------------------------------------------------------
     def _disagreement_chosen(self, item: QTableWidgetItem) -> None:

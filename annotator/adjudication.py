@@ -153,8 +153,10 @@ def plan_agreed(store: Store, doc_id: int, annotators: Sequence[str]) -> Compoun
     triggers = {s.key: s for s in first.triggers}
     gold_arguments = {(t.key, role, s.start, s.end)
                       for t in gold.triggers for role, s in _argument_pairs(gold, t)}
+    # Events a curator has settled (origin no longer `agreed`) keep their arguments as set.
+    curated = {t.key for t in gold.triggers if t.origin != AGREED}
     for key, trigger in triggers.items():
-        if key not in targets.by_key:
+        if key not in targets.by_key or key in curated:
             continue
         shared = None
         for layer in layers.values():

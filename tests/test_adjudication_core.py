@@ -102,6 +102,18 @@ def test_resolving_every_difference_settles_the_document(store, doc):
     assert [d.kind for d in differences(store, doc, names)] == ["arguments"]
 
 
+def test_dropped_arguments_stay_dropped(store, doc):
+    names = ["ann", "bob"]
+    merge_agreed(store, doc, names)
+    arguments, _, ny = differences(store, doc, names)
+    resolve(store, ny, "ann")
+    resolve(store, arguments, None)
+    assert gold(store, doc)[1] == set()
+    # Both annotators agree on Participant and Place, but the curator settled this event.
+    assert len(plan_agreed(store, doc, names).edits) == 0
+    assert [d.kind for d in differences(store, doc, names)] == ["entity"]
+
+
 def test_taking_a_trigger_brings_its_arguments(store):
     doc = store.add_documents([Document("summit", TEXT)]).added[0]
     annotate(store, doc, "ann", [(*KIM, "PERSON")],

@@ -14,6 +14,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 from annotator.agreement.measures import (
     PRF,
     LabelledF1,
+    Score,
     cohen_kappa,
     fleiss_kappa,
     krippendorff_alpha,
@@ -135,8 +136,8 @@ def test_f1_conventions():
 
 
 def test_mean_score_skips_undefined():
-    assert mean_score([PRF(1, 0, 0).f1, PRF(0, 0, 0).f1], "F1").value == 1.0
-    assert mean_score([PRF(0, 0, 0).f1], "F1").value is None
+    assert mean_score([PRF(1, 0, 0).f1.value, PRF(0, 0, 0).f1.value], "F1").value == 1.0
+    assert mean_score([None], "F1") == Score(None, "not defined: no F1 defined")
 
 
 labels = st.sampled_from(["O", "A", "B", "C"])

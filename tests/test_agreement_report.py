@@ -268,3 +268,14 @@ def test_parallel_run_gives_the_same_report(store, monkeypatch):
         (done, total)))
     assert parallel == project_agreement(store)
     assert seen[-1] == (6, 6) and len(seen) > 1
+
+
+def test_listed_disagreements_are_capped_but_all_counted(store, doc):
+    annotate(store, doc, "ann", [(*find(TEXT, "New York"), "GPE"),
+                                 (*find(TEXT, "Thursday"), "DATE")])
+    annotate(store, doc, "bob", [(*find(TEXT, "New York"), "LOC")])
+    report = project_agreement(store, max_disagreements=1)
+    assert len(report["disagreements"]) == 1 and report["disagreements_total"] == 2
+    assert report["disagreements_note"].startswith("the first 1 of 2")
+    assert report["per_document"][0]["disagreements"] == 2
+    assert "disagreements_note" not in project_agreement(store)

@@ -293,9 +293,11 @@ def _disagreements(report: dict, colours: Mapping[str, str]) -> str:
             f'{_highlight(item["context"], item["a_span"], colours)}</div>'
             f'<div class="line"><span class="who">{esc(item["b"])}</span>'
             f'{_highlight(item["context"], item["b_span"], colours)}</div></div>')
-    if len(items) > MAX_DISAGREEMENTS:
-        out.append(f'<p class="note">{len(items) - MAX_DISAGREEMENTS} more disagreements are '
-                   f'in the JSON report (<code>--json</code>).</p>')
+    total = report.get("disagreements_total", len(items))
+    shown = min(len(items), MAX_DISAGREEMENTS)
+    if total > shown:
+        out.append(f'<p class="note">{total - shown} more disagreements are not shown here; the '
+                   f'JSON report (<code>--json</code>) lists {len(items)} of them.</p>')
     return "".join(out)
 
 
@@ -317,7 +319,7 @@ def render_html(report: dict, *, colours: Mapping[str, str] | None = None,
         ("Cohen's κ between annotators (token level)", _kappa_heatmap(report)),
         ("Label confusion", _confusion(report)),
         ("Documents", _documents(report)),
-        (f'Disagreements ({len(report["disagreements"])})',
+        (f'Disagreements ({report.get("disagreements_total", len(report["disagreements"]))})',
          _disagreements(report, colours)),
     ]
     body = "".join(f"<h2>{esc(h)}</h2>{content}" for h, content in sections)

@@ -47,11 +47,10 @@ def _overlapping_pairs(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, 
     return pairs
 
 
-def _greedy(a: Sequence[Span], b: Sequence[Span],
+def _greedy(a: Sequence[Span], b: Sequence[Span], overlapping: list[tuple[int, int]],
             preference: Callable[[Span, Span], tuple]) -> list[tuple[int, int]]:
-    """One-to-one pairs of overlapping spans, best `preference` first."""
-    candidates = sorted(_overlapping_pairs(a, b), key=lambda p: preference(a[p[0]], b[p[1]]),
-                        reverse=True)
+    """One-to-one pairs among the `overlapping` index pairs, best `preference` first."""
+    candidates = sorted(overlapping, key=lambda p: preference(a[p[0]], b[p[1]]), reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen = []
@@ -173,10 +172,12 @@ def compare(a: Side, b: Side) -> Comparison:
     differences: list[Aligned] = []
     if rest_a and rest_b:
         same_label = Counter(agreed)
-        for i, j in _greedy(rest_a, rest_b, lambda x, y: (x.label == y.label, _overlap(x, y))):
+        overlapping = _overlapping_pairs(rest_a, rest_b)
+        for i, j in _greedy(rest_a, rest_b, overlapping,
+                            lambda x, y: (x.label == y.label, _overlap(x, y))):
             if rest_a[i].label == rest_b[j].label:
                 same_label[rest_a[i].label] += 1
-        chosen = _greedy(rest_a, rest_b, lambda x, y: (
+        chosen = _greedy(rest_a, rest_b, overlapping, lambda x, y: (
             (x.start, x.end) == (y.start, y.end), x.label == y.label, _overlap(x, y)))
         differences = [Aligned.of(rest_a[i], rest_b[j]) for i, j in chosen]
         paired_a = {i for i, _ in chosen}

@@ -217,9 +217,9 @@ def confusion_table(pairs: Mapping[tuple[str, str], int], missing: str) -> dict:
     }
 
 
-def mean_score(scores: Iterable[Score], what: str) -> Score:
-    """The mean of the defined scores (per-document summaries over annotator pairs)."""
-    values = [s.value for s in scores if s.defined]
-    if not values:
+def mean_score(values: Iterable[float | None], what: str) -> Score:
+    """The mean of the defined values (None = not defined), e.g. a figure over annotator pairs."""
+    defined = [v for v in values if v is not None]
+    if not defined:
         return Score.undefined(f"no {what} defined")
-    return Score(sum(values) / len(values))
+    return Score(sum(defined) / len(defined))

@@ -11,7 +11,7 @@ Shape (the keys the issue fixes, and more)::
                 "triggers": {"exact": {...}, "overlap": {...}}, "arguments": {"p", "r", "f1",
                 "support", ...}, "confusion": {"labels", "matrix"}, "disagreements"}],
      "fleiss_kappa", "krippendorff_alpha", "summary": {...}, "tokenisation": {...},
-     "per_document": [...], "disagreements": [...]}
+     "per_document": [...], "disagreements": [...], "disagreements_total": N}
 
 A measure that is not defined is `null`, and the object holding it has a `not_defined` dict
 mapping that key to the reason (see `measures` for the conventions). Spans are compared per
@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, islice
 
 from annotator.agreement.collect import DocumentLayers, coverage, read_documents
 from annotator.agreement.matching import (
@@ -63,6 +63,9 @@ NOTHING = "(none)"
 CONTEXT = 60
 #: Fewest documents per worker process when measuring in parallel.
 CHUNK = 500
+#: How many disagreements a report lists by default (all are counted): enough to read and to
+#: browse; curation goes document by document through `adjudication.differences` anyway.
+LISTED = 10_000
 
 Progress = Callable[[int, int], "bool | None"]
 
@@ -186,10 +189,18 @@ def _disagreement(doc: DocumentLayers, a: str, b: str, item: Aligned) -> dict:
     }
 
 
+#: Per-document figures: means over the pairs who worked on it (and their names in reasons).
+_DOCUMENT_MEANS = (("span_f1_exact", "span F1"), ("span_f1_overlap", "span F1"),
+                   ("cohen_kappa", "kappa"), ("trigger_f1", "trigger F1"),
+                   ("argument_f1", "argument F1"))
+
+
 class _Builder:
     """Accumulates a corpus one document at a time (linear in its size)."""
 
-    def __init__(self, annotators: Sequence[str], labels: Collection[str] | None):
+    def __init__(self, annotators: Sequence[str], labels: Collection[str] | None,
+                 listed: int | None = LISTED):
+        self.listed = listed
         self.annotators = list(annotators)
         self.labels = None if labels is None else set(labels)
         self.pairs = {pair: _PairTotals() for pair in combinations(self.annotators, 2)}
@@ -215,13 +226,17 @@ class _Builder:
         for (a, b), totals in self.pairs.items():
             if a in views and b in views:
                 record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b], totals))
-        for key, what in (("span_f1_exact", "span F1"), ("span_f1_overlap", "span F1"),
-                          ("cohen_kappa", "kappa"), ("trigger_f1", "trigger F1"),
-                          ("argument_f1", "argument F1")):
-            put(record, key, mean_score((Score(p[key], (p.get("not_defined") or {}).get(key))
-                                         for p in record["pairs"]), what))
+        for key, what in _DOCUMENT_MEANS:
+            put(record, key, mean_score((p[key] for p in record["pairs"]), what))
         record["disagreements"] = sum(p["disagreements"] for p in record["pairs"])
         self.documents.append(record)
+
+    def _list(self, items: Iterable[dict]) -> None:
+        room = None if self.listed is None else self.listed - len(self.disagreements)
+        if room is None:
+            self.disagreements.extend(items)
+        elif room > 0:
+            self.disagreements.extend(islice(items, room))
 
     def merge(self, other: _Builder) -> None:
         """Take in a builder of later documents (the parallel run's parts, in order)."""
@@ -229,7 +244,7 @@ class _Builder:
             self.pairs[pair].merge(totals)
         self.units.update(other.units)
         self.documents.extend(other.documents)
-        self.disagreements.extend(other.disagreements)
+        self._list(other.disagreements)
         self.tokenisation.update(other.tokenisation)
 
     def _add_units(self, n_tokens: int, views: dict[str, _View]) -> None:
@@ -258,8 +273,9 @@ class _Builder:
             totals.confusion[(item.a.label if item.a else NOTHING,
                               item.b.label if item.b else NOTHING)] += 1
         differences = len(entities.differences) + len(triggers.differences)
-        self.disagreements.extend(_disagreement(doc, a, b, item)
-                                  for item in entities.differences + triggers.differences)
+        if differences:
+            self._list(_disagreement(doc, a, b, item)
+                       for item in entities.differences + triggers.differences)
         totals.disagreements += differences
         out: dict = {"a": a, "b": b}
         put(out, "span_f1_exact", entities.exact.total.f1)
@@ -288,6 +304,11 @@ class _Builder:
         }
         report["per_document"] = self.documents
         report["disagreements"] = self.disagreements
+        report["disagreements_total"] = sum(p["disagreements"] for p in report["pairs"])
+        if report["disagreements_total"] > len(self.disagreements):
+            report["disagreements_note"] = (
+                f"the first {len(self.disagreements)} of {report['disagreements_total']} "
+                "disagreements are listed (in document order); every one is counted")
         return report
 
     def _pair_json(self, a: str, b: str, t: _PairTotals) -> dict:
@@ -323,19 +344,12 @@ class _Builder:
     @staticmethod
     def _summary(pairs: list[dict]) -> dict:
         """Means over annotator pairs, for the headline figures."""
-        def values(pick: Callable[[dict], tuple[float | None, str | None]]) -> list[Score]:
-            return [Score(*pick(p)) for p in pairs]
-
-        def note(p: dict, key: str) -> str | None:
-            return (p.get("not_defined") or {}).get(key)
-
         out: dict = {}
         for mode in ("exact", "overlap"):
-            put(out, f"span_f1_{mode}", mean_score(values(
-                lambda p, m=mode: (p["span_f1"][m]["micro"],
-                                   note(p["span_f1"][m], "micro"))), "span F1"))
-        for key in ("cohen_kappa", "trigger_f1", "argument_f1"):
-            put(out, key, mean_score(values(lambda p, k=key: (p[k], note(p, k))), key))
+            put(out, f"span_f1_{mode}",
+                mean_score((p["span_f1"][mode]["micro"] for p in pairs), "span F1"))
+        for key, what in _DOCUMENT_MEANS[2:]:
+            put(out, key, mean_score((p[key] for p in pairs), what))
         return out
 
 
@@ -354,12 +368,14 @@ def _gc_paused() -> Iterator[None]:
 
 def agreement_report(documents: Iterable[DocumentLayers], annotators: Sequence[str], *,
                      labels: Collection[str] | None = None, total: int | None = None,
-                     progress: Progress | None = None) -> dict:
+                     progress: Progress | None = None,
+                     max_disagreements: int | None = LISTED) -> dict:
     """The report for these documents (see the module docstring for its shape).
 
     `progress(done, total)` is called after each document; returning False raises `Cancelled`.
+    At most `max_disagreements` are listed (None: all); `disagreements_total` counts them all.
     """
-    builder = _Builder(annotators, labels)
+    builder = _Builder(annotators, labels, max_disagreements)
     with _gc_paused():
         for done, doc in enumerate(documents, 1):
             builder.add(doc)
@@ -369,9 +385,9 @@ def agreement_report(documents: Iterable[DocumentLayers], annotators: Sequence[s
 
 
 def _measure_chunk(path: str, annotators: list[str], labels: list[str] | None,
-                   covered: dict[int, list[str]]) -> _Builder:
+                   covered: dict[int, list[str]], listed: int | None) -> _Builder:
     """One worker process's share: its own Store, its documents, a partial builder."""
-    builder = _Builder(annotators, labels)
+    builder = _Builder(annotators, labels, listed)
     with Store(path, create=False) as store, _gc_paused():
         for doc in read_documents(store, covered):
             builder.add(doc)
@@ -380,7 +396,7 @@ def _measure_chunk(path: str, annotators: list[str], labels: list[str] | None,
 
 def _measure_in_parallel(store: Store, annotators: list[str], labels: list[str] | None,
                          covered: dict[int, list[str]], workers: int,
-                         progress: Progress | None) -> _Builder:
+                         progress: Progress | None, listed: int | None) -> _Builder:
     ids = list(covered)
     size = max(CHUNK, -(-len(ids) // (workers * 4)))
     chunks = [{d: covered[d] for d in ids[i:i + size]} for i in range(0, len(ids), size)]
@@ -388,7 +404,8 @@ def _measure_in_parallel(store: Store, annotators: list[str], labels: list[str] 
     done = 0
     context = multiprocessing.get_context("spawn")  # safe beside threads (the GUI's)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {pool.submit(_measure_chunk, str(store.path), annotators, labels, chunk): n
+        futures = {pool.submit(_measure_chunk, str(store.path), annotators, labels, chunk,
+                               listed): n
                    for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -396,7 +413,7 @@ def _measure_in_parallel(store: Store, annotators: list[str], labels: list[str] 
             if progress is not None and progress(done, len(ids)) is False:
                 pool.shutdown(cancel_futures=True)
                 raise Cancelled()
-    builder = _Builder(annotators, labels)
+    builder = _Builder(annotators, labels, listed)
     with _gc_paused():
         for part in results:
             builder.merge(part)
@@ -405,7 +422,8 @@ def _measure_in_parallel(store: Store, annotators: list[str], labels: list[str] 
 
 def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,
                       labels: Collection[str] | None = None, include_all: bool = False,
-                      progress: Progress | None = None, workers: int = 1) -> dict:
+                      progress: Progress | None = None, workers: int = 1,
+                      max_disagreements: int | None = LISTED) -> dict:
     """Agreement in a project between `annotators` (default: everyone with a layer).
 
     With `workers` > 1 a large corpus is measured by that many processes, each reading the
@@ -415,12 +433,14 @@ def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,
     covered = coverage(store, annotators, include_all=include_all)
     wanted = None if labels is None else sorted(labels)
     if workers > 1 and len(covered) >= 2 * CHUNK:
-        builder = _measure_in_parallel(store, annotators, wanted, covered, workers, progress)
+        builder = _measure_in_parallel(store, annotators, wanted, covered, workers, progress,
+                                       max_disagreements)
         with _gc_paused():
             report = builder.result()
     else:
         report = agreement_report(read_documents(store, covered), annotators, labels=wanted,
-                                  total=len(covered), progress=progress)
+                                  total=len(covered), progress=progress,
+                                  max_disagreements=max_disagreements)
     report["project"] = str(store.path)
     report["selection"] = "all documents worked on" if include_all else "documents all marked done"
     return report

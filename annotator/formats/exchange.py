@@ -45,7 +45,7 @@ from annotator.formats.context import (
     ImportContext,
     extended_schema,
 )
-from annotator.formats.records import Record, letters, moved_onto, record_from_layer
+from annotator.formats.records import Record, letters, moved_onto, record_from_rows
 from annotator.formats.registry import FORMATS, PLAIN_FORMATS, detect_format
 from annotator.importing import expand_paths
 from annotator.model import (
@@ -69,6 +69,8 @@ IMPORTED = "imported"
 STATUSES = ("done", "any")
 SCHEMES = ("IOB2", "IOB1", "BILOU")
 IMPORT_FORMATS = {**PLAIN_FORMATS, **FORMATS}
+#: documents an export reads from the database at a time
+READ_BATCH = 200
 #: what an `auto` import takes from a folder that is not a brat collection
 AUTO_SUFFIXES = (".txt", ".jsonl")
 #: what a folder may hold for an export to replace it (what exports write)
@@ -171,14 +173,24 @@ def select_documents(store: Store, layer: str, status: str = "done") -> list[int
 
 def layer_records(store: Store, ids: Iterable[int], layer: str, *,
                   tokens: bool = True) -> Iterator[Record]:
-    """The documents `ids` with `layer`'s effective annotations, one at a time; `tokens`:
-    with their stored tokens and sentences (formats that do not use them skip the cost)."""
-    for doc_id in ids:
-        document = store.document(doc_id)
-        yield record_from_layer(document, store.annotations(doc_id, layer, effective=True),
-                                layer, store.token_offsets([doc_id]).get(doc_id) if tokens
-                                else None,
-                                store.sentences(doc_id) if tokens else None)
+    """The documents `ids` with `layer`'s effective annotations, one at a time (read in
+    batches, so memory stays flat); `tokens`: with their stored tokens and sentences (formats
+    that do not use them skip the cost)."""
+    ids = list(ids)
+    for first in range(0, len(ids), READ_BATCH):
+        batch = ids[first : first + READ_BATCH]
+        span_rows, argument_rows = store.layer_rows(batch, [layer])
+        spans: dict[int, list[tuple]] = {}
+        for row in span_rows:
+            spans.setdefault(row[0], []).append(row)
+        arguments: dict[int, list[tuple]] = {}
+        for row in argument_rows:
+            arguments.setdefault(row[0], []).append(row)
+        offsets = store.token_offsets(batch) if tokens else {}
+        for doc_id in batch:
+            yield record_from_rows(store.document(doc_id), spans.get(doc_id, []),
+                                   arguments.get(doc_id, []), layer, offsets.get(doc_id),
+                                   store.sentences(doc_id) if tokens else None)
 
 
 def split_ids(ids: Sequence[int], dev_fraction: float, seed: int) -> tuple[list[int], list[int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.model import Annotations, Document, Sentence, SpanKind
+from annotator.model import Document, Sentence, SpanKind
 
 #: a token as the formats carry it, light: (start, end, followed by a space), a tuple or a list
 TokenOffsets = Sequence[int]
@@ -89,19 +89,23 @@ class Record:
         return spans, links
 
 
-def record_from_layer(document: Document, annotations: Annotations, layer: str,
-                      tokens: list[TokenOffsets] | None = None,
-                      sentences: list[Sentence] | None = None) -> Record:
-    """A stored document and one layer's effective annotations as a Record."""
+KINDS = {kind.value: kind for kind in SpanKind}
+
+
+def record_from_rows(document: Document, spans: Sequence[tuple], arguments: Sequence[tuple],
+                     layer: str, tokens: list[TokenOffsets] | None = None,
+                     sentences: list[Sentence] | None = None) -> Record:
+    """A stored document and one layer's effective annotations as a Record, from the light
+    rows of `Store.layer_rows` (spans: (document, layer, id, kind, start, end, label);
+    arguments: (document, layer, trigger id, role, argument id))."""
     record = Record(name=document.name, text=document.text, meta=dict(document.meta),
                     tokens=tokens or None, sentences=sentences or None, annotated=True,
                     layer=layer)
-    index: dict[int, int] = {}
-    for span in sorted(annotations.spans, key=lambda s: (s.start, -s.end, s.kind.value, s.label)):
-        index[span.id] = record.add(Mention(span.start, span.end, span.label, span.kind))
+    index = {span_id: record.add(Mention(start, end, label, KINDS[kind]))
+             for _, _, span_id, kind, start, end, label in spans}
     seen: set[tuple[int, str, int]] = set()
-    for argument in annotations.arguments:
-        link = (index[argument.trigger_id], argument.role, index[argument.argument_id])
+    for _, _, trigger, role, argument in arguments:
+        link = (index[trigger], role, index[argument])
         if link not in seen:
             seen.add(link)
             record.arguments.append(link)

@@ -67,8 +67,8 @@ def stop_on_ctrl_c() -> Iterator[list[bool]]:
 
 def _run(runs: Iterator[PreannotateReport], requested: list[bool]) -> PreannotateReport:
     progress = Progress(
-        TextColumn("[bold]pre-annotating"), BarColumn(bar_width=24), MofNCompleteColumn(), RateColumn(),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=errors,
+        TextColumn("[bold]pre-annotating"), BarColumn(bar_width=24), MofNCompleteColumn(),
+        RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=errors,
     )
     report = next(runs)
     with progress:

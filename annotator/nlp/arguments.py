@@ -154,8 +154,8 @@ def _nominal(noun: Token) -> Iterator[tuple[Token, str]]:
         # "the summit will happen early next year in Hanoi": where and when, nothing else
         # ("a letter was flown to Pyongyang" is not a letter to Pyongyang)
         for token, relation in _clause(head, objects=False):
-            if relation in ("place", "modifier"):
-                yield token, relation
+            if relation not in ("subject", "patient"):
+                yield token, relation if relation == "place" else "modifier"
     elif (noun.dep_ == "pobj" and head.lower_ in SCENE_PREPOSITIONS
           and head.head.pos_ in ("VERB", "AUX")):
         for token, relation in _subjects(head.head):

@@ -143,3 +143,11 @@ def test_formats_jsonl_multi_annotator_output_fills_one_layer_per_annotator(stor
     assert [(s.start, s.end) for s in store.spans(doc_id, "news-ann")] == [(0, 3)]
     assert [(s.start, s.end) for s in store.spans(doc_id, "news-bob")] == [(8, 13)]
     assert store.annotators() == ["news-ann", "news-bob"]
+
+
+def test_formats_jsonl_says_when_a_file_is_in_the_other_jsonl_format(store):
+    """doccano labels read as Prodigy (or the reverse) would vanish: the report says why."""
+    report = import_files(store, [FIXTURES / "doccano.jsonl"], "jsonl")
+    assert any('doccano "label" list' in w and "doccano.jsonl:1" in w for w in report.warnings)
+    report = import_files(store, [FIXTURES / "prodigy_ner_manual.jsonl"], "doccano")
+    assert any('Prodigy "spans"' in w for w in report.warnings)

@@ -54,6 +54,9 @@ def read(path: Path, context: ImportContext) -> Iterator[Record]:
         for start, end, label in _labels(obj, path, line):
             start, end = offsets(start, end, text, path, line)
             record.add(Mention(start, end, label_of(label, path, line)))
+        if "spans" in obj:
+            context.notes.add('records with Prodigy "spans", not imported as spans (use '
+                              "--format jsonl)", f"{path.name}:{line}")
         if obj.get("relations"):
             context.notes.add("doccano relations not imported (no relation layer)",
                               f"{path.name}:{line}", len(obj["relations"]))

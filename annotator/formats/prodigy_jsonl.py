@@ -121,6 +121,9 @@ def read(path: Path, context: ImportContext) -> Iterator[Record]:
         if obj.get("relations"):
             context.notes.add("Prodigy relations not imported (no relation layer)", where,
                               len(obj["relations"]))
+        if isinstance(obj.get("label"), list):
+            context.notes.add('records with a doccano "label" list, not imported as spans '
+                              "(use --format doccano)", where)
         yield record
 
 

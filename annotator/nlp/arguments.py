@@ -88,6 +88,16 @@ def _prepositional(prep: Token) -> Iterator[tuple[Token, str]]:
     for child in prep.children:
         if child.dep_ == "pobj":
             yield child, relation
+            # "met in the Oval Office with Kim": the parser hangs the partner on the place
+            for grandchild in child.children:
+                if grandchild.dep_ == "prep" and PREPOSITIONS.get(grandchild.lower_) == "partner":
+                    yield from _prepositional(grandchild)
+
+
+def _is_predicate(token: Token) -> bool:
+    """A verb, or a word the parser treats as one (a headline's "arrive" tagged as a noun)."""
+    return token.pos_ in ("VERB", "AUX") or any(
+        c.dep_ in SUBJECT_DEPS or c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
 
 
 def _subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
@@ -147,17 +157,17 @@ def _nominal(noun: Token) -> Iterator[tuple[Token, str]]:
         elif dep in ("npadvmod", "tmod"):
             yield child, "modifier"
     head = noun.head
-    if noun.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
+    if noun.dep_ in ("dobj", "attr") and _is_predicate(head):
         # "hold talks", "made several trips", "lift sanctions"
         yield from _clause(head, objects=False)
-    elif noun.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and head.pos_ in ("VERB", "AUX"):
+    elif noun.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and _is_predicate(head):
         # "the summit will happen early next year in Hanoi": where and when, nothing else
         # ("a letter was flown to Pyongyang" is not a letter to Pyongyang)
         for token, relation in _clause(head, objects=False):
             if relation not in ("subject", "patient"):
                 yield token, relation if relation == "place" else "modifier"
     elif (noun.dep_ == "pobj" and head.lower_ in SCENE_PREPOSITIONS
-          and head.head.pos_ in ("VERB", "AUX")):
+          and _is_predicate(head.head)):
         for token, relation in _subjects(head.head):
             yield token, "subject" if relation == "subject" else "patient"
 
@@ -172,7 +182,7 @@ def _mentions_at(token: Token, entity_at: Sequence[int | None]) -> list[int]:
 
 def _candidates(doc: Doc, start: int, end: int) -> Iterator[tuple[Token, str]]:
     root = doc[start:end].root
-    if root.pos_ in ("VERB", "AUX") or (root.pos_ == "ADJ" and root.dep_ not in ("amod",)):
+    if _is_predicate(root) or (root.pos_ == "ADJ" and root.dep_ not in ("amod",)):
         # an adjective trigger ("left dozens dead") takes the arguments of its clause
         verb = root if root.pos_ != "ADJ" or root.dep_ == "ROOT" else root.head
         yield from _clause(verb)

@@ -137,12 +137,18 @@ class ArticleView(QTextEdit):
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(28)
         cursor = QTextCursor(doc)
-        block = QTextBlockFormat()
-        block.setLineHeight(LINE_HEIGHT_PERCENT, QTextBlockFormat.ProportionalHeight.value)
-        block.setBottomMargin(PARAGRAPH_GAP)
-        cursor.setBlockFormat(block)
+        paragraph = QTextBlockFormat()
+        paragraph.setLineHeight(LINE_HEIGHT_PERCENT, QTextBlockFormat.ProportionalHeight.value)
+        paragraph.setBottomMargin(PARAGRAPH_GAP)
+        blank = QTextBlockFormat()  # an empty line between paragraphs needs no room for tags
         # Qt folds "\r\n" into one paragraph break; a space keeps every offset where it was.
-        cursor.insertText(text.replace("\r", " "))
+        for i, line in enumerate(text.replace("\r", " ").split("\n")):
+            if i:
+                cursor.insertBlock(paragraph if line else blank)
+            else:
+                cursor.setBlockFormat(paragraph if line else blank)
+            if line:
+                cursor.insertText(line)
         self.setDocument(doc)  # the old document, owned by this view, is deleted by Qt
         self.find_ranges = []
         self.moveCursor(QTextCursor.Start)

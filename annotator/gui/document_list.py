@@ -149,8 +149,8 @@ class DocumentList(QWidget):
         header.setSectionResizeMode(1, QHeaderView.Interactive)
         header.setSectionResizeMode(2, QHeaderView.Interactive)
         # measured widths: sizing to contents would visit every row on each change
-        header.resizeSection(1, 84)
-        header.resizeSection(2, 44)
+        header.resizeSection(1, 80)
+        header.resizeSection(2, 62)
         header.setHighlightSections(False)
         self.table.clicked.connect(self._chosen)
         self.table.activated.connect(self._chosen)

@@ -11,7 +11,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.gui import exchange_dialogs
 from annotator.gui import main_window as windows
+from annotator.gui.workers import run_job
 from annotator.store import Store, StoreError
+
+# The formats and the NLP code import spaCy, which takes seconds: they are imported when a job
+# first needs them, so the window opens at once.
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -57,10 +61,14 @@ def open_project_window(path: Path, current: MainWindow) -> None:
 
 
 def _finished(window: MainWindow, title: str):
-    def success(result) -> None:
+    """Callbacks for a job that returns summary lines: refresh the window, show the outcome."""
+
+    def success(lines: list[str]) -> None:
         window.reload_project()
-        lines = getattr(result, "summary", None) or [f"{title}: done"]
-        window.statusBar().showMessage("; ".join(lines), 10000)
+        warnings = [line for line in lines if line.startswith("warning")]
+        window.statusBar().showMessage("; ".join(lines[:2]), 15000)
+        if warnings:
+            QMessageBox.information(window, title, "\n".join(lines))
 
     def failure(message: str) -> None:
         window.reload_project()
@@ -80,4 +88,18 @@ def export_dialog(window: MainWindow) -> None:
 
 
 def preannotate(window: MainWindow) -> None:
-    QMessageBox.information(window, "Pre-annotate", "Use `annotator preannotate` for now.")
+    from annotator.nlp.loading import project_pipeline
+    from annotator.nlp.preannotate import preannotate as run_preannotation
+
+    def work(store: Store, progress) -> list[str]:
+        pipeline = project_pipeline(store)
+        report = run_preannotation(store, pipeline, progress=progress)
+        lines = [f"{'Stopped: ' if report.cancelled else ''}pre-annotated {report.documents} "
+                 f"documents with {report.model} ({report.skipped} already done): "
+                 f"{sum(report.entities.values())} entities, "
+                 f"{sum(report.triggers.values())} event triggers, "
+                 f"{sum(report.arguments.values())} arguments"]
+        return lines + [f"warning: {w}" for w in report.warnings]
+
+    run_job(window, "Pre-annotating", window.session.store.path, work,
+            *_finished(window, "Pre-annotate"))

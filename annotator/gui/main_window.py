@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         split.addWidget(center)
         split.addWidget(side)
         split.setStretchFactor(1, 1)
-        split.setSizes([280, 820, 400])
+        split.setSizes([330, 830, 420])
         split.setChildrenCollapsible(False)
         self.setCentralWidget(split)
         for widget in (self.span_panel, self.event_panel.tree, palette):
@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
     def reload_project(self) -> None:
         """After a background job changed the file: fresh list, fresh view of the document."""
         doc_id = self.session.doc_id
+        self.session.undo_stack.clear()  # the job may have changed what the history points at
         self.documents.reload()
         self._update_progress()
         if doc_id is not None:

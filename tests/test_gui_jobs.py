@@ -1,0 +1,110 @@
+"""Background work and dialogs of the workbench: real pre-annotation in a worker thread (the
+window stays responsive), annotate-all with a skipped hit, and the offscreen screenshot command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gui_support import make_project
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget
+
+from annotator.gui.main_window import MainWindow
+from annotator.model import Document
+from annotator.paths import CORPUS
+from annotator.store import Store
+
+POMPEO = "pompeo-to-meet-counterpart-new-york"
+
+
+def open_window(path: Path, tmp_path: Path, qtbot) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    window = MainWindow(Store(path), "alice", settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def test_gui_preannotate_runs_in_a_worker_and_shows_suggestions(qtbot, tmp_path):
+    path = tmp_path / "fresh.db"
+    with Store(path) as store:
+        store.add_documents(Document(p.stem, p.read_text(encoding="utf-8"))
+                            for p in sorted(CORPUS.glob("*.txt")))
+    window = open_window(path, tmp_path, qtbot)
+    assert window.session.view.pending() == []
+    QTest.keyClick(window, Qt.Key_P, Qt.ControlModifier | Qt.ShiftModifier)
+    # the event loop keeps running while spaCy works: the wait below is served by it
+    qtbot.waitUntil(lambda: bool(window.session.view.pending()), timeout=60_000)
+    with Store(path) as store:
+        doc = store.document_by_name(POMPEO)
+        suggested = {(doc.text[s.start:s.end], s.label)
+                     for s in store.pending_suggestions(doc.id, "alice").spans}
+        assert store.tokens(doc.id)
+    assert ("Pompeo", "PERSON") in suggested or ("Mike Pompeo", "PERSON") in suggested
+    assert all(row.pending > 0 for row in window.documents.model.rows)
+    window.close()
+    window.session.store.close()
+
+
+def test_gui_annotate_all_occurrences_skips_unchecked_hits(qtbot, tmp_path):
+    path = make_project(tmp_path / "project.db")
+    window = open_window(path, tmp_path, qtbot)
+    doc = window.session.store.document_by_name(POMPEO)
+    window.open_document(doc.id)
+    text = doc.text
+    start = text.index("Kim Yong-chol")
+    window.view.select_text(start, start + len("Kim Yong-chol"))
+    occurrences = text.count("Kim Yong-chol")
+    assert occurrences >= 2
+
+    def decide() -> None:
+        dialog = QApplication.activeModalWidget()
+        hits = dialog.findChild(QListWidget, "occurrences")
+        hits.item(0).setCheckState(Qt.Unchecked)  # skip the first hit
+        dialog.label.setCurrentText("PERSON")
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
+        qtbot.mouseClick(ok, Qt.LeftButton)
+
+    QTimer.singleShot(200, decide)
+    QTest.keyClick(window.view, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    with Store(path) as store:
+        spans = store.spans(doc.id, "alice")
+    assert sorted(s.start for s in spans) == [
+        i for i in range(len(text)) if text.startswith("Kim Yong-chol", i)][1:]
+    assert {s.label for s in spans} == {"PERSON"}
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)  # one undo step for all of them
+    with Store(path) as store:
+        assert store.spans(doc.id, "alice") == []
+    window.close()
+    window.session.store.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_gui_screenshot_command_renders_offscreen(tmp_path, theme):
+    path = make_project(tmp_path / "project.db")
+    out = tmp_path / f"shot-{theme}.png"
+    annotator = shutil.which("annotator") or sys.executable
+    command = ([annotator] if annotator.endswith("annotator") else [annotator, "-m", "annotator"])
+    result = subprocess.run(
+        command + ["gui", str(path), "--screenshot", str(out), "--doc", POMPEO,
+                   "--annotator", "alice", "--theme", theme],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+             "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1600, 1000)
+    page = image.pixelColor(image.width() // 2, image.height() - 60)
+    assert (page.lightness() < 80) == (theme == "dark")

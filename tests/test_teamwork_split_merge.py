@@ -138,7 +138,7 @@ def test_split_and_merge_commands(sample_store, project_path, tmp_path):
     result = runner.invoke(app, ["split", str(project_path), "--annotators", "ann,bob",
                                  "--overlap", "0.25", "--output", str(out), "--seed", "1"])
     assert result.exit_code == 0, result.output
-    assert "1 documents shared by everyone" in result.output
+    assert "1 document shared by everyone" in result.output
     files = sorted(out.glob("*.db"))
     assert [f.name for f in files] == ["project-ann.db", "project-bob.db"]
     for path, name in zip(files, ["ann", "bob"], strict=True):

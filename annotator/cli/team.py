@@ -39,8 +39,9 @@ def _show(value: float | None) -> str:
 
 
 def _print_report(report: dict) -> None:
+    names = ", ".join(report["annotators"]) or "none"
     console.print(f"[bold]{len(report['annotators'])} annotators[/] "
-                  f"({', '.join(report['annotators'])}), [bold]{report['documents']}[/] "
+                  f"({names}), [bold]{report['documents']}[/] "
                   f"document{'' if report['documents'] == 1 else 's'} ({report['selection']})",
                   highlight=False)
     if report["pairs"]:
@@ -150,7 +151,8 @@ def split_command(
     with open_project(project) as store:
         names = _names(annotators) or []
         report = split_project(store, names, overlap, output, seed)
-    table = Table(title=f"{len(report.overlap)} documents shared by everyone",
+    shared = len(report.overlap)
+    table = Table(title=f"{shared} document{'' if shared == 1 else 's'} shared by everyone",
                   title_justify="left")
     table.add_column("annotator")
     table.add_column("documents", justify="right")

@@ -471,6 +471,7 @@ class MainWindow(QMainWindow):
         if doc_id is not None:
             self.session.view = None
             self.session.open_document(doc_id)
+        self.view.setFocus()
 
     def switch_annotator(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator", "Your name (each annotator has their "
@@ -487,6 +488,10 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Annotator",
                           "<b>Annotator</b><br>Entities and events for news corpora: spaCy "
                           "suggests, people decide, every edit is saved at once.")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.view.setFocus()  # keys are for the article from the first moment
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("geometry", self.saveGeometry())

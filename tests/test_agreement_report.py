@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from layers_support import annotate, find
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
@@ -279,3 +281,25 @@ def test_listed_disagreements_are_capped_but_all_counted(store, doc):
     assert report["disagreements_note"].startswith("the first 1 of 2")
     assert report["per_document"][0]["disagreements"] == 2
     assert "disagreements_note" not in project_agreement(store)
+
+
+span_lists = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(1, 6), st.sampled_from(["GPE", "ORG", "LOC"])),
+    max_size=12).map(lambda items: spans(*((s, s + w, label) for s, w, label in items)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(span_lists, span_lists)
+def test_matching_properties(a, b):
+    forward, backward = compare(Side(a), Side(b)), compare(Side(b), Side(a))
+    exact, overlap = forward.exact.total, forward.overlap.total
+    assert exact.f1 == backward.exact.total.f1  # F1 does not care who is the reference
+    assert overlap.tp >= exact.tp  # an exact match is an overlap match
+    assert overlap.tp <= min(len(a), len(b))  # one-to-one
+    # every span is either matched exactly or shown as a difference, once
+    assert sum(forward.agreed.values()) + sum(d.a is not None for d in forward.differences) \
+        == len(a)
+    assert sum(forward.agreed.values()) + sum(d.b is not None for d in forward.differences) \
+        == len(b)
+    if a:
+        assert compare(Side(a), Side(a)).exact.total.f1.value == 1.0

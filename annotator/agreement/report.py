@@ -163,11 +163,11 @@ class _PairTotals:
         self.disagreements += other.disagreements
 
 
-def _token_pairs(n_tokens: int, a: dict[int, str], b: dict[int, str]) -> Counter:
-    covered = a.keys() | b.keys()
-    pairs = Counter(zip([a.get(i, OUTSIDE) for i in covered],
-                        [b.get(i, OUTSIDE) for i in covered], strict=True))
-    pairs[OUTSIDE, OUTSIDE] += n_tokens - len(covered)
+def _token_pairs(units: Counter, i: int, j: int) -> Counter:
+    """(label by annotator i, label by annotator j) counts out of a document's label tuples."""
+    pairs: Counter = Counter()
+    for labels, n in units.items():
+        pairs[labels[i], labels[j]] += n
     return pairs
 
 
@@ -215,7 +215,8 @@ class _Builder:
         views = {a: _View.of(doc.layers[a], starts, ends, self.labels)
                  for a in self.annotators if a in doc.layers}
         self.tokenisation[doc.tokenisation] += 1
-        self._add_units(len(doc.tokens), views)
+        units = self._units(len(doc.tokens), views)
+        self.units.update(units)
         record: dict = {
             "id": doc.doc_id, "name": doc.name, "tokens": len(doc.tokens),
             "tokenisation": doc.tokenisation, "annotators": list(views),
@@ -223,9 +224,10 @@ class _Builder:
             "triggers": {a: len(v.triggers.spans) for a, v in views.items()},
             "pairs": [],
         }
-        for (a, b), totals in self.pairs.items():
+        for (i, a), (j, b) in combinations(enumerate(self.annotators), 2):
             if a in views and b in views:
-                record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b], totals))
+                record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b],
+                                                      _token_pairs(units, i, j)))
         for key, what in _DOCUMENT_MEANS:
             put(record, key, mean_score((p[key] for p in record["pairs"]), what))
         record["disagreements"] = sum(p["disagreements"] for p in record["pairs"])
@@ -247,21 +249,22 @@ class _Builder:
         self._list(other.disagreements)
         self.tokenisation.update(other.tokenisation)
 
-    def _add_units(self, n_tokens: int, views: dict[str, _View]) -> None:
-        """Token label tuples over all annotators (None = not on this document), counted."""
+    def _units(self, n_tokens: int, views: dict[str, _View]) -> Counter:
+        """A document's token label tuples over all annotators (None = not on it), counted."""
         covered = set().union(*(v.tokens.keys() for v in views.values()))
         columns = [[views[a].tokens.get(i, OUTSIDE) for i in covered] if a in views
                    else [None] * len(covered) for a in self.annotators]
-        self.units.update(zip(*columns, strict=True))
-        outside = tuple(OUTSIDE if a in views else None for a in self.annotators)
-        self.units[outside] += n_tokens - len(covered)
+        units = Counter(zip(*columns, strict=True))
+        units[tuple(OUTSIDE if a in views else None for a in self.annotators)] += \
+            n_tokens - len(covered)
+        return units
 
     def _add_pair(self, doc: DocumentLayers, a: str, b: str, va: _View, vb: _View,
-                  totals: _PairTotals) -> dict:
+                  tokens: Counter) -> dict:
         entities = compare(va.entities, vb.entities)
         triggers = compare(va.triggers, vb.triggers)
         arguments = prf_from_multisets(va.arguments, vb.arguments)
-        tokens = _token_pairs(len(doc.tokens), va.tokens, vb.tokens)
+        totals = self.pairs[a, b]
         totals.documents += 1
         totals.entities.add(entities)
         totals.triggers.add(triggers)

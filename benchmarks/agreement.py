@@ -135,7 +135,7 @@ def main() -> None:
     tokens = sum(len(d.tokens) for d in docs)
     spans = sum(len(layer.spans) for d in docs for layer in d.layers.values())
     print(f"{args.documents:,} documents, {len(names)} annotators, {tokens:,} tokens, "
-          f"{spans:,} spans")
+          f"{spans:,} spans; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
     for share in (4, 2, 1):
         part = docs[: len(docs) // share]

@@ -153,6 +153,13 @@ class ArticleView(QTextEdit):
         self.find_ranges = []
         self.moveCursor(QTextCursor.Start)
 
+    def zoom(self, steps: int, size: float | None = None) -> None:
+        """A bigger or smaller article font (tags and underlines follow: they derive from it)."""
+        font = QFont(self.font())
+        font.setPointSizeF(min(32.0, max(8.0, size or font.pointSizeF() + steps)))
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+
     def _index_spans(self) -> None:
         """Nesting depth of every span: depth n draws its underline and tag n steps lower."""
         depth: dict[int, int] = {}

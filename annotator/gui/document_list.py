@@ -102,8 +102,9 @@ class DocumentFilter(QSortFilterProxyModel):
         self.setFilterKeyColumn(0)
 
     def set_status(self, status: str | None) -> None:
+        self.beginFilterChange()
         self.status = status
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: ModelIndex) -> bool:
         index = self.sourceModel().index(row, 0, parent)

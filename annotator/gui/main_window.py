@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui import jobs, lead_tools
+from annotator.gui import jobs, lead_tools, styles
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventPanel
@@ -47,6 +48,9 @@ class MainWindow(QMainWindow):
         self.session = Session(store, annotator, self)
         self.setWindowTitle(f"{store.path.stem} — Annotator")
         self.view = ArticleView(self.session)
+        size = self.settings.value("articleFontSize")
+        if size:
+            self.view.zoom(0, float(size))
         self.find_bar = FindBar(self.session, self.view)
         self.documents = DocumentList(self.session)
         self.span_panel = SpanPanel(self.session)
@@ -142,6 +146,14 @@ class MainWindow(QMainWindow):
         self.act_reopen = a("Mark In &Progress", lambda: s.set_status(Status.IN_PROGRESS))
         self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, ("F1",))
         self.act_about = a("&About Annotator", self.about)
+        self.act_zoom_in = a("Zoom &In", lambda: self.zoom(1), ("Ctrl++", "Ctrl+="))
+        self.act_zoom_out = a("Zoom &Out", lambda: self.zoom(-1), ("Ctrl+-",))
+        self.theme_actions = QActionGroup(self)
+        for theme in styles.THEMES:
+            action = self.theme_actions.addAction(theme.capitalize())
+            action.setCheckable(True)
+            action.setChecked(theme == str(self.settings.value("theme", "system")))
+            action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -185,6 +197,10 @@ class MainWindow(QMainWindow):
         self.review_menu.addActions([self.act_next_doc, self.act_prev_doc])
         self.review_menu.addSeparator()
         self.review_menu.addActions([self.act_done, self.act_reopen])
+
+        view = bar.addMenu("&View")
+        view.addActions([self.act_zoom_in, self.act_zoom_out])
+        view.addMenu("&Theme").addActions(self.theme_actions.actions())
 
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
@@ -481,6 +497,14 @@ class MainWindow(QMainWindow):
             self.session.set_annotator(name.strip())
 
     # --- help --------------------------------------------------------------------------------
+    def zoom(self, steps: int) -> None:
+        self.view.zoom(steps)
+        self.settings.setValue("articleFontSize", self.view.font().pointSizeF())
+
+    def set_theme(self, theme: str) -> None:
+        self.settings.setValue("theme", theme)
+        styles.apply_theme(QApplication.instance(), theme)
+
     def show_shortcuts(self) -> None:
         ShortcutSheet(self.menuBar(), self).show()
 

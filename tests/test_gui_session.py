@@ -1,0 +1,91 @@
+"""What the window's key presses rely on: offsets across emoji, snapping to tokens, growing and
+shrinking by a token, and the document list's filter and search."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+
+from annotator.gui.article_view import Offsets
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import DocumentView
+from annotator.model import Document, Span, Token
+from annotator.store import Store
+
+TEXT = "Kim 😀 met Moon Jae-in in Seoul 🇰🇷 on Tuesday."
+
+
+def test_gui_offsets_round_trip_across_astral_characters():
+    offsets = Offsets(TEXT)
+    for pos in range(len(TEXT) + 1):
+        assert offsets.to_py(offsets.to_qt(pos)) == pos
+    seoul = TEXT.index("Seoul")
+    # one emoji before "Seoul" takes two UTF-16 units, the flag after it does not count
+    assert offsets.to_qt(seoul) == seoul + 1
+    assert offsets.to_qt(len(TEXT)) == len(TEXT.encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize("tokens", [[], "words"])
+def test_gui_selection_snaps_to_whole_tokens(tokens):
+    words = [Token(s, e) for s, e in ((0, 3), (6, 9), (10, 14), (15, 21), (22, 24), (25, 30))]
+    view = DocumentView(Document("d", TEXT, id=1), words if tokens else [])
+    moon = TEXT.index("Moon")
+    # spaCy-like tokens keep "Jae-in" whole; the fallback splits words at the hyphen
+    end = TEXT.index(" in Seoul") if tokens else TEXT.index("-in")
+    assert view.snap(moon + 1, moon + 7) == (moon, end)
+    assert view.snap(TEXT.index(" met"), TEXT.index(" met") + 1) is None
+
+
+def test_gui_step_grows_and_shrinks_by_one_token():
+    view = DocumentView(Document("d", TEXT, id=1), [])
+    moon = TEXT.index("Moon")
+    span = Span(1, moon, moon + 4, "PERSON", "alice")
+    assert view.step(span, "end", 1) == (moon, TEXT.index("-in"))           # + "Jae"
+    assert view.step(span, "start", -1) == (TEXT.index("met"), moon + 4)
+    assert view.step(span, "start", 1) is None                               # would be empty
+
+
+@pytest.fixture
+def window(tmp_path, qtbot):
+    path = tmp_path / "p.db"
+    with Store(path) as store:
+        store.add_documents([Document("emoji", TEXT), Document("second", "Pompeo flew."),
+                             Document("third", "Kim waited.")])
+    win = MainWindow(Store(path), "alice", QSettings(str(tmp_path / "s.ini"),
+                                                     QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win, path
+    win.close()
+    win.session.store.close()
+
+
+def test_gui_span_after_an_emoji_is_stored_at_python_offsets(qtbot, window):
+    win, path = window
+    win.view.setFocus()
+    QTest.keyClick(win.view, Qt.Key_End, Qt.ControlModifier)
+    for _ in range(len("Tuesday.")):
+        QTest.keyClick(win.view, Qt.Key_Left)
+    for _ in range(len("Tuesday")):
+        QTest.keyClick(win.view, Qt.Key_Right, Qt.ShiftModifier)
+    QTest.keyClick(win.view, Qt.Key_D)
+    with Store(path) as store:
+        [span] = store.spans(store.document_by_name("emoji").id, "alice")
+    assert TEXT[span.start:span.end] == "Tuesday"
+
+
+def test_gui_document_list_filters_by_status_and_name(qtbot, window):
+    win, _ = window
+    documents = win.documents
+    assert len(documents.ids_in_order()) == 3
+    qtbot.keyClicks(documents.search, "sec")
+    assert [documents.proxy.index(r, 0).data() for r in range(documents.proxy.rowCount())] == [
+        "second"]
+    documents.search.clear()
+    documents.status.setCurrentIndex(documents.status.findData("in_progress"))
+    assert documents.ids_in_order() == [win.session.doc_id]
+    documents.status.setCurrentIndex(documents.status.findData("todo"))
+    assert len(documents.ids_in_order()) == 2

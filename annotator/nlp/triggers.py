@@ -17,6 +17,7 @@ import tomllib
 from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc
+from spacy.tokens import Token as SpacyToken
 from spacy.vocab import Vocab
 
 from annotator.errors import InputError
@@ -109,17 +110,34 @@ ANCHOR_ATTRS = ("LEMMA", "LOWER")
 OPTIONAL_OPS = frozenset({"?", "*", "!"})
 
 
-def _anchor(token_pattern: dict) -> set[str] | None:
+def _values(attrs: dict, name: str) -> frozenset[str] | None:
+    """The values a plain or `IN` constraint allows, None for no (or another) constraint."""
+    value = attrs.get(name)
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return frozenset(value["IN"])
+    return None
+
+
+def _anchor(token_pattern: dict) -> frozenset[str] | None:
     """The words (lemma or lower-case form) one of which must be present for a token to match."""
     if token_pattern.get("OP") in OPTIONAL_OPS:
         return None
-    for attr in ANCHOR_ATTRS:
-        value = token_pattern.get(attr)
-        if isinstance(value, str):
-            return {value}
-        if isinstance(value, dict) and set(value) == {"IN"}:
-            return set(value["IN"])
-    return None
+    return next(filter(None, (_values(token_pattern, a) for a in ANCHOR_ATTRS)), None)
+
+
+def _child_checks(vocab: Vocab, rule: Rule
+                  ) -> tuple[tuple[frozenset[int] | None, frozenset[str] | None], ...]:
+    """(word hashes, dependency labels) of each node hanging directly under the trigger."""
+    checks = []
+    for node in rule.pattern:
+        if node.get("LEFT_ID") == TRIGGER_NODE and node.get("REL_OP") == ">":
+            attrs = node.get("RIGHT_ATTRS", {})
+            words = _anchor(attrs)
+            checks.append((frozenset(vocab.strings.add(w) for w in words) if words else None,
+                           _values(attrs, "DEP")))
+    return tuple(checks)
 
 
 @dataclass
@@ -138,6 +156,15 @@ class _Compiled:
     node: int
     #: a token pattern of fixed length can be matched in a window around a word it covers
     windowed: bool
+    #: dependency rules: (words, dependency labels) each a direct child of the trigger needs
+    children: tuple[tuple[frozenset[int] | None, frozenset[str] | None], ...] = ()
+
+    def has_children(self, token: SpacyToken) -> bool:
+        """Whether `token` has a child for every direct-child node of the pattern (a cheap
+        necessary condition: the DependencyMatcher then checks everything)."""
+        return all(any((words is None or c.lemma in words or c.lower in words)
+                       and (deps is None or c.dep_ in deps) for c in token.children)
+                   for words, deps in self.children)
 
     def positions(self, words: dict[int, list[int]]) -> list[int] | None:
         """Tokens a match must cover; [] when the doc lacks a needed word, None: anywhere."""
@@ -188,7 +215,8 @@ class TriggerMatcher:
         needed = [frozenset(vocab.strings.add(w) for w in words)
                   for words in map(_anchor, tokens) if words]
         anchors = needed[0] if needed and (rule.kind == "tokens" or _anchor(tokens[0])) else None
-        return _Compiled(rule, rank, matcher, anchors, tuple(needed), node, windowed)
+        children = _child_checks(vocab, rule) if rule.kind == "dependency" else ()
+        return _Compiled(rule, rank, matcher, anchors, tuple(needed), node, windowed, children)
 
     @classmethod
     def from_resources(cls, vocab: Vocab, event_types: Iterable[str],
@@ -199,6 +227,8 @@ class TriggerMatcher:
              ) -> Iterator[tuple[int, int]]:
         """(start, end) of the rule's matches; the trigger node's token for dependency rules."""
         if rule.rule.kind == "dependency":
+            if positions is not None and not any(rule.has_children(doc[i]) for i in positions):
+                return
             for _, token_ids in rule.matcher(doc):
                 yield token_ids[rule.node], token_ids[rule.node] + 1
             return

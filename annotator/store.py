@@ -465,9 +465,9 @@ class Store:
 
         For code that reads a whole corpus (agreement), where building a `Span` per row would
         cost more than the computation. Spans: (document_id, layer, id, kind, start, end,
-        label); arguments: (document_id, layer, trigger_id, role, argument_id), both ends
-        effective and the argument not rejected. Rows come in storage order (no sorting, which
-        would cost a fifth of the query): group them by document yourself.
+        label), in document and text order; arguments: (document_id, layer, trigger_id, role,
+        argument_id), in the order they were made, both ends effective and the argument not
+        rejected.
         """
         if not doc_ids or not layers:
             return [], []
@@ -476,14 +476,15 @@ class Store:
         effective = [Decision.ACCEPTED.value, Decision.EDITED.value]
         spans = self._q(
             "SELECT document_id, layer, id, kind, start_char, end_char, label FROM spans s "
-            f"WHERE s.document_id {where.format('s')} AND s.decision IN (?, ?)",
+            f"WHERE s.document_id {where.format('s')} AND s.decision IN (?, ?) "
+            "ORDER BY document_id, start_char, end_char DESC, id",
             [*doc_ids, *layers, *effective])
         arguments = self._q(
             "SELECT t.document_id, t.layer, a.trigger_id, a.role, a.argument_id "
             "FROM arguments a JOIN spans t ON t.id = a.trigger_id "
             "JOIN spans g ON g.id = a.argument_id "
             f"WHERE t.document_id {where.format('t')} AND a.decision != ? "
-            "AND t.decision IN (?, ?) AND g.decision IN (?, ?)",
+            "AND t.decision IN (?, ?) AND g.decision IN (?, ?) ORDER BY a.id",
             [*doc_ids, *layers, Decision.REJECTED.value, *effective, *effective])
         return spans, arguments
 

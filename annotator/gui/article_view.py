@@ -166,11 +166,12 @@ class ArticleView(QTextEdit):
         active: list[tuple[int, int]] = []
         longest = 0
         for span in self.session.view.spans:
-            active = [(end, d) for end, d in active if end > span.start]
-            used = {d for _, d in active}
             d = 0
-            while d in used:
-                d += 1
+            if active:  # most spans nest in nothing: skip the bookkeeping for them
+                active = [(end, d) for end, d in active if end > span.start]
+                used = {d for _, d in active}
+                while d in used:
+                    d += 1
             depth[span.id] = d
             active.append((span.end, d))
             longest = max(longest, span.end - span.start)

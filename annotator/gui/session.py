@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator import edits
@@ -41,7 +41,9 @@ class DocumentView:
     """What one annotator sees on one document: their layer plus the suggestions still open."""
 
     doc: Document
-    tokens: list[Token]
+    #: the stored tokens, or a function that reads them: reading ten thousand tokens costs
+    #: more than everything else in opening a document, and only snapping needs them
+    token_source: Sequence[Token] | Callable[[], Sequence[Token]]
     #: own spans (tombstones of rejected suggestions left out) and pending suggestions, in
     #: reading order (start, longest first)
     spans: list[Span] = field(default_factory=list)
@@ -51,6 +53,12 @@ class DocumentView:
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.spans}
         self.starts = [s.start for s in self.spans]
+
+    @property
+    def tokens(self) -> Sequence[Token]:
+        if callable(self.token_source):
+            self.token_source = self.token_source()
+        return self.token_source
 
     @staticmethod
     def is_suggestion(span: Span) -> bool:
@@ -146,7 +154,7 @@ class Session(QObject):
         if self.doc_id == doc_id:
             return
         doc = self.store.document(doc_id)
-        self.view = DocumentView(doc, self.store.tokens(doc_id))
+        self.view = DocumentView(doc, lambda: self.store.tokens(doc_id))
         # gold is settled from the annotators' layers (curation), not from the models' proposals
         self._suggestions = (Annotations() if self.annotator == GOLD
                              else self.store.annotations(doc_id, SUGGESTIONS))
@@ -156,6 +164,7 @@ class Session(QObject):
             self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             self.statusChanged.emit(doc_id)
         self._load()
+        QTimer.singleShot(0, lambda: self.view and self.view.tokens)  # after the first paint
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
         self.selectionChanged.emit()
@@ -171,7 +180,7 @@ class Session(QObject):
         arguments = [a for a in self.store.arguments(doc_id, self.annotator)
                      if a.trigger_id in keep and a.argument_id in keep]
         spans = sorted(mine + pending.spans, key=lambda s: (s.start, -s.end, s.id))
-        self.view = DocumentView(self.view.doc, self.view.tokens, spans,
+        self.view = DocumentView(self.view.doc, self.view.token_source, spans,
                                  arguments + pending.arguments)
 
     def set_annotator(self, name: str) -> None:

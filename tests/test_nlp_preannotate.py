@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from annotator import edits
+from annotator.errors import InputError
 from annotator.model import SUGGESTIONS, Decision, Document, SpanKind
 from annotator.nlp.loading import Pipeline, blank_pipeline, resolve_pipeline
 from annotator.nlp.preannotate import DocumentAnalyser, preannotate
@@ -199,3 +200,12 @@ def test_several_processes_give_the_same_suggestions(tmp_path, pipeline):
 def test_blank_pipeline_has_a_sentence_splitter():
     nlp = blank_pipeline()
     assert [s.text for s in nlp("One. Two.").sents] == ["One.", "Two."]
+
+
+def test_a_document_longer_than_the_pipeline_takes_is_named(sample_store, pipeline,
+                                                           monkeypatch):
+    monkeypatch.setattr(pipeline.nlp, "max_length", 5000)
+    with pytest.raises(InputError, match="trump-kim-second-summit-february: .* split it"):
+        preannotate(sample_store, pipeline, batch_size=1)
+    # the documents before it are saved
+    assert len(sample_store.analysed_ids(pipeline.identity)) == 2

@@ -22,6 +22,7 @@ from itertools import islice
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SPACY
 from spacy.tokens import Doc
 
+from annotator.errors import InputError
 from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
 from annotator.nlp.arguments import EntityMention, link_arguments
 from annotator.nlp.labels import EntityMapper
@@ -30,7 +31,8 @@ from annotator.nlp.triggers import TriggerMatcher
 from annotator.schema import Schema
 from annotator.store import Analysis, Store
 
-#: progress(done, total) after each committed batch; returning False cancels the run.
+#: progress(done, total) before the first batch and after each committed one; returning False
+#: cancels the run.
 Progress = Callable[[int, int], "bool | None"]
 
 ARGUMENT_ORIGIN = "rule:arguments"
@@ -99,8 +101,13 @@ class DocumentAnalyser:
                         ARGUMENT_ORIGIN)
 
 
-def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
+def _texts(store: Store, ids: list[int], max_length: int) -> Iterator[tuple[str, int]]:
     for document in store.iter_documents(ids):
+        if len(document.text) > max_length:
+            # spaCy would fail with E088 mid-run; say which document and what to do instead
+            raise InputError(f"{len(document.text):,} characters, more than the pipeline "
+                             f"takes ({max_length:,}); split it into smaller documents",
+                             document.name)
         yield document.text, document.id
 
 
@@ -136,8 +143,8 @@ def iter_preannotate(store: Store, pipeline: Pipeline, *, force: bool = False,
         report.warnings.append("trigger rules for event types outside the project schema are "
                                f"not used: {', '.join(analyse.triggers.skipped_events)}")
     yield report
-    docs = pipeline.nlp.pipe(_texts(store, ids), as_tuples=True, batch_size=batch_size,
-                             n_process=n_process)
+    texts = _texts(store, ids, pipeline.nlp.max_length)
+    docs = pipeline.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
     try:
         while batch := list(islice(docs, batch_size)):
             analyses = []

@@ -99,6 +99,9 @@ def test_formats_exchange_split_is_reproducible_and_disjoint():
     assert len(dev) == 20 and not set(train) & set(dev) and sorted(train + dev) == ids
     assert split_ids(ids, 0.2, seed=3) == (train, dev)
     assert split_ids(ids, 0.2, seed=4) != (train, dev)
+    assert [len(part) for part in split_ids([1, 2], 0.99, seed=0)] == [1, 1]
+    with pytest.raises(InputError, match="at least 2 documents"):
+        split_ids([1], 0.5, seed=0)
 
 
 def test_formats_exchange_split_writes_train_and_dev_parts(annotated, tmp_path):

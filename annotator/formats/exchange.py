@@ -197,9 +197,11 @@ def split_ids(ids: Sequence[int], dev_fraction: float, seed: int) -> tuple[list[
     """A reproducible train/dev split: the same ids, fraction and seed give the same split."""
     if not 0 < dev_fraction < 1:
         raise InputError(f"--split takes the dev fraction, between 0 and 1, not {dev_fraction}")
+    if len(ids) < 2:
+        raise InputError(f"a train/dev split needs at least 2 documents, not {len(ids)}")
     shuffled = list(ids)
     random.Random(seed).shuffle(shuffled)
-    n_dev = max(1, round(len(shuffled) * dev_fraction)) if len(shuffled) > 1 else 0
+    n_dev = min(len(ids) - 1, max(1, round(len(ids) * dev_fraction)))
     dev = set(shuffled[:n_dev])
     return [i for i in ids if i not in dev], [i for i in ids if i in dev]
 

@@ -92,16 +92,19 @@ def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
         tokens, sentences = blank_analysis(text)
     elif not sentences:
         sentences = blank_analysis(text)[1]
+    # span boundaries in order, closed by a sentinel past the text so loops need no length test
     boundaries = sorted({m.start for m in mentions} | {m.end for m in mentions})
+    boundaries.append(len(text) + 1)
     result = Tokenised([], [], [], [])
     starts, ends, spaces = result.starts, result.ends, result.spaces
     b = 0
 
     def emit(start: int, end: int) -> None:
+        """Append the token start..end, cut at every span boundary inside it."""
         nonlocal b
-        while b < len(boundaries) and boundaries[b] <= start:
+        while boundaries[b] <= start:
             b += 1
-        while b < len(boundaries) and boundaries[b] < end:
+        while boundaries[b] < end:
             starts.append(start)
             ends.append(boundaries[b])
             spaces.append(False)
@@ -113,6 +116,7 @@ def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
         spaces.append(False)
 
     def gap(start: int, end: int) -> None:
+        """Text between tokens: one space goes to the token before, the rest is a token."""
         if start < end and text[start] == " " and spaces and not spaces[-1]:
             spaces[-1] = True
             start += 1
@@ -123,13 +127,16 @@ def tokenise(record: Record, mentions: Sequence[Mention]) -> Tokenised:
     for start, end, _ in sorted(tokens):
         if start < position or end <= start:
             continue
-        if start > position:
+        # the common cases inline: one space before the token, no span boundary inside it
+        if start == position + 1 and text[position] == " " and spaces and not spaces[-1]:
+            spaces[-1] = True
+        elif start > position:
             gap(position, start)
-        while b < len(boundaries) and boundaries[b] <= start:
+        while boundaries[b] <= start:
             b += 1
-        if b < len(boundaries) and boundaries[b] < end:
+        if boundaries[b] < end:
             emit(start, end)
-        else:  # the common case, inline: most tokens hold no span boundary
+        else:
             starts.append(start)
             ends.append(end)
             spaces.append(False)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -139,11 +140,13 @@ def preannotate_command(
         try:
             pipeline = project_pipeline(store, model)
         except ModelNotFound as exc:
-            raise fail(str(exc)) from None
+            raise fail(escape(str(exc))) from None
         for warning in pipeline.warnings:
-            errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         if model:
-            store.set_setting(MODEL_SETTING, model)
+            # a path is remembered absolute, so the GUI finds it from any working directory
+            store.set_setting(MODEL_SETTING,
+                              str(Path(model).resolve()) if Path(model).exists() else model)
         runs = iter_preannotate(store, pipeline, force=force, batch_size=batch_size,
                                 n_process=n_process)
         try:
@@ -155,7 +158,7 @@ def preannotate_command(
         finally:
             runs.close()
         for warning in report.warnings[len(pipeline.warnings):]:
-            errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     _summary(report)
     if report.cancelled:
         errors.print(f"stopped: {report.documents} of {report.total} documents saved; run "

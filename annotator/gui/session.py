@@ -9,8 +9,10 @@ store themselves, so undo, the "saved" indicator and the repaint can never disag
 from __future__ import annotations
 
 import re
+import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -164,10 +166,16 @@ class Session(QObject):
             self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             self.statusChanged.emit(doc_id)
         self._load()
-        QTimer.singleShot(0, lambda: self.view and self.view.tokens)  # after the first paint
+        QTimer.singleShot(0, self, self._warm_tokens)  # after the first paint
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
         self.selectionChanged.emit()
+
+    def _warm_tokens(self) -> None:
+        if self.view is None:
+            return
+        with suppress(sqlite3.ProgrammingError):  # the project was closed before this moment
+            self.view.tokens  # noqa: B018 - reading them is the point
 
     def _load(self) -> None:
         """Re-read the annotator's layer; the document's suggestions were read on opening (only

@@ -1,6 +1,6 @@
 """Export speed: our DocBin export against spaCy serialising the same Docs already in memory.
 
-    python benchmarks/export.py [--docs 10000] [--formats spacy,jsonl,conll,brat,doccano]
+    python benchmarks/export.py [--docs 10000] [--repeat 3] [--formats spacy,jsonl,...]
 
 Builds a project of N documents from the sample corpus (each article repeated with a numbered
 line so every text is unique), tokenised by spaCy's English tokenizer and annotated with every
@@ -9,7 +9,7 @@ occurrence of a few dozen names plus meeting events. Then, in one run:
   from SQLite, build the Doc, add it to a DocBin, write the file;
 - `spaCy`: the same Docs, already built and in memory, added to a DocBin and written;
 - ratio = spaCy time / our time (target >= 0.5: the whole export costs at most twice what spaCy
-  alone needs to serialise);
+  alone needs to serialise), each the best of `--repeat` alternating runs;
 and the time of every other format's export of the same project.
 """
 
@@ -75,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the spaCy comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -85,8 +86,6 @@ def main() -> None:
             tokens = sum(len(store.tokens(i)) for i in ids)
             print(f"built in {build_seconds:.1f} s: {len(ids)} documents, {tokens:,} tokens")
             blank_vocab()  # loaded once per process, as in the app: not part of an export
-            ours = timed(lambda: export_project(store, "spacy", work / "ours.spacy",
-                                                layer=LAYER))
             context = ExportContext(store.schema)
             docs = [to_doc(r, context) for r in layer_records(store, ids, LAYER)]
 
@@ -96,11 +95,18 @@ def main() -> None:
                     docbin.add(doc)
                 docbin.to_disk(work / "theirs.spacy")
 
-            theirs = timed(spacy_alone)
+            # alternate the two and keep each one's best run: a shared machine's noise hits
+            # both alike
+            ours = theirs = float("inf")
+            for _ in range(args.repeat):
+                ours = min(ours, timed(lambda: export_project(store, "spacy", work / "ours.spacy",
+                                                              layer=LAYER)))
+                theirs = min(theirs, timed(spacy_alone))
             print(f"spaCy DocBin of the in-memory Docs: {theirs:.2f} s")
             print(f"our export (SQLite -> Docs -> DocBin -> file): {ours:.2f} s "
                   f"({len(ids) / ours:,.0f} documents/s)")
-            print(f"ratio spaCy / ours: {theirs / ours:.2f} (target >= 0.5)")
+            print(f"ratio spaCy / ours: {theirs / ours:.2f} (target >= 0.5; best of "
+                  f"{args.repeat})")
             for fmt in args.formats.split(","):
                 if fmt == "spacy":
                     continue

@@ -11,8 +11,10 @@ each document different so content hashing keeps them all), then measures in one
 and prints end-to-end throughput divided by raw throughput (target >= 0.90). The two
 measurements alternate chunk by chunk (`--chunk` documents, raw first on even chunks and end to
 end first on odd ones) and are summed, so load from other programs on the machine falls on both
-alike instead of deciding the figure. With `--n-process` above 1, use one chunk (`--chunk 0`):
-each `nlp.pipe` call then starts its worker processes once, for both measurements.
+alike instead of deciding the figure; the median of the per-chunk ratios is printed too, as a
+burst of load that hits one measurement of one chunk moves it less than the totals. With
+`--n-process` above 1, use one chunk (`--chunk 0`): each `nlp.pipe` call then starts its worker
+processes once, for both measurements.
 
     python benchmarks/preannotate.py --docs 2000 --batch-size 64 --n-process 1
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             pass  # warm up caches and lazy initialisation outside the measurements
         raw = e2e = 0.0
         words = 0
+        ratios = []
         for number, first in enumerate(range(0, args.docs, chunk)):
             part = slice(first, first + chunk)
             measures = [
@@ -98,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             results = [measure() for measure in measures]
             raw_time, (e2e_time, chunk_words) = results if number % 2 == 0 else results[::-1]
             raw, e2e, words = raw + raw_time, e2e + e2e_time, words + chunk_words
+            ratios.append(raw_time / e2e_time)
             print(f"chunk {number + 1}: raw {raw_time:.2f} s, end to end {e2e_time:.2f} s",
                   file=sys.stderr)
         stats = store.stats()
@@ -112,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name + ':':14} {seconds:7.2f} s {args.docs / seconds:8.1f} docs/s "
               f"{words / seconds:9,.0f} words/s")
     print(f"ratio (end to end / raw throughput): {raw / e2e:.3f}  (target >= 0.90)")
+    print(f"median of the per-chunk ratios: {statistics.median(ratios):.3f}  (less moved by "
+          "a burst of load from other programs during one measurement)")
     return 0
 
 

@@ -39,6 +39,7 @@ def test_the_sample_corpus_gets_entities_triggers_and_arguments(sample_store, pi
     assert ("summit", "Contact:Meet") in suggested(sample_store, POMPEO, SpanKind.TRIGGER)
     assert report.triggers["Contact:Meet"] >= 40 and report.arguments["Participant"] >= 30
     assert report.entities["PERSON"] > 50 and not report.dropped
+    assert 0 < report.pipeline_seconds < report.seconds
 
     doc = sample_store.document_by_name(TALKS)
     layer = sample_store.annotations(doc.id, SUGGESTIONS)

@@ -98,6 +98,7 @@ def _summary(report: PreannotateReport) -> None:
         ("argument suggestions", f"{sum(report.arguments.values()):,}"),
         ("entities dropped (label not in schema)", f"{sum(report.dropped.values()):,}"),
         ("seconds", f"{report.seconds:,.1f}"),
+        ("  of which in the spaCy pipeline", f"{report.pipeline_seconds:,.1f}"),
         ("documents / second", f"{report.documents / seconds:,.1f}"),
         ("words / second", f"{report.words / seconds:,.0f}"),
     ]

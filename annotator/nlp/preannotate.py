@@ -59,6 +59,9 @@ class PreannotateReport:
     #: suggestion spans actually added (decided ones already present are not added twice)
     added: int = 0
     seconds: float = 0.0
+    #: of `seconds`, the time spent waiting for spaCy (reading included); the rest is matching,
+    #: linking and writing
+    pipeline_seconds: float = 0.0
     cancelled: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -146,7 +149,12 @@ def iter_preannotate(store: Store, pipeline: Pipeline, *, force: bool = False,
     texts = _texts(store, ids, pipeline.nlp.max_length)
     docs = pipeline.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
     try:
-        while batch := list(islice(docs, batch_size)):
+        while True:
+            waited = time.perf_counter()
+            batch = list(islice(docs, batch_size))
+            report.pipeline_seconds += time.perf_counter() - waited
+            if not batch:
+                break
             analyses = []
             for doc, doc_id in batch:
                 analyses.append(analyse(doc, doc_id))

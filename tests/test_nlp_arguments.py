@@ -132,3 +132,12 @@ def test_triggers_and_entities_are_suggested_with_provenance(analyser: DocumentA
     rebuilt = "".join(text[t.start:t.end] + (" " if t.ws else "") for t in analysis.tokens)
     assert rebuilt == text
     assert [(s.start, s.end) for s in analysis.sentences] == [(0, len(text))]
+
+
+def test_a_possessive_is_not_part_of_the_name(analyser: DocumentAnalyser):
+    text = "That meeting and Kim Yong-chol's subsequent visit with Trump led to the summit."
+    doc = analyser.pipeline.nlp(text)
+    assert "Kim Yong-chol's" in {e.text for e in doc.ents}  # what the model proposes
+    analysis = analyser(doc, 1)
+    names = {text[s.start:s.end] for s in analysis.spans if s.kind is SpanKind.ENTITY}
+    assert "Kim Yong-chol" in names and "Kim Yong-chol's" not in names

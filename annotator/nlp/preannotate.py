@@ -88,6 +88,9 @@ class DocumentAnalyser:
             label = self.entities.map(ent.label_)
             if label is None:
                 continue
+            if len(ent) > 1 and ent[-1].tag_ == "POS":
+                # the small pipelines often take the possessive in: "Kim Yong-chol's" -> name
+                ent = ent[:-1]
             mentions.append(EntityMention(ent.start, ent.end, label))
             spans.append(Span(doc_id, ent.start_char, ent.end_char, label, SUGGESTIONS,
                               SpanKind.ENTITY, self.entity_origin))

@@ -127,7 +127,8 @@ def preannotate_command(
     batch_size: int = typer.Option(64, "--batch-size", min=1,
                                    help="Documents per nlp.pipe batch and per database commit."),
     n_process: int = typer.Option(1, "--n-process", min=1,
-                                  help="Processes running the pipeline."),
+                                  help="Processes running the pipeline; leave a core for "
+                                       "matching and writing (at most cores - 1)."),
     force: bool = typer.Option(False, "--force",
                                help="Re-analyse documents this model has already analysed."),
 ) -> None:

@@ -8,13 +8,17 @@ from PySide6.QtCore import Qt
 from review_windows import POMPEO
 
 from annotator.agreement.report import project_agreement
+from annotator.model import Status
 from annotator.store import Store
 
 pytest_plugins = ["review_support"]
 
 
 @pytest.fixture
-def window(review_window):
+def window(review_window, review_project):
+    # carol has started one article and finished none: listed, but not compared by default
+    with Store(review_project) as store:
+        store.set_status(store.document_ids()[0], "carol", Status.IN_PROGRESS)
     # the lead starts elsewhere, so opening a disagreement has to change the document
     return review_window(document="pakistan-army-chief-kabul")
 
@@ -33,9 +37,9 @@ def cells(table, row: int) -> list[str]:
 
 
 def test_gui_agreement_shows_the_figures_of_the_core(dialog, window):
-    # "lead" opened documents but annotated nothing: listed, not compared
+    # "lead" only browsed the documents: opening one records nothing, so lead is not listed
     assert {n: b.isChecked() for n, b in dialog.choices.items()} == {
-        "alice": True, "bob": True, "lead": False}
+        "alice": True, "bob": True, "carol": False}
     assert dialog.report["documents"] == 1
     # by hand: entities 1 of 3 each way match exactly (New York differs in label, so no
     # overlap match either): micro F1 1/3; macro over PERSON 0.5, GPE 0, LOC 0: 1/6; the
@@ -64,9 +68,9 @@ def test_gui_agreement_undefined_without_shared_work_and_include_all(qtbot, dial
     dialog.compute()
     assert "two or more" in dialog.scope.text()
     dialog.choices["alice"].setChecked(True)
-    dialog.choices["lead"].setChecked(True)
+    dialog.choices["carol"].setChecked(True)
     dialog.compute()
-    qtbot.waitUntil(lambda: dialog.report["annotators"] == ["alice", "bob", "lead"])
+    qtbot.waitUntil(lambda: dialog.report["annotators"] == ["alice", "bob", "carol"])
     assert dialog.report["documents"] == 0
     assert dialog.tiles["fleiss_kappa"].value.text() == "n/a"
     assert "not defined" in dialog.tiles["fleiss_kappa"].toolTip()

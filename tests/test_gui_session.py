@@ -86,6 +86,8 @@ def test_gui_document_list_filters_by_status_and_name(qtbot, window):
         "second"]
     documents.search.clear()
     documents.status.setCurrentIndex(documents.status.findData("in_progress"))
+    assert documents.ids_in_order() == []  # opening a document is not starting it
+    win.act_reopen.trigger()  # Annotate → Mark In Progress
     assert documents.ids_in_order() == [win.session.doc_id]
     documents.status.setCurrentIndex(documents.status.findData("todo"))
     assert len(documents.ids_in_order()) == 2

@@ -225,8 +225,13 @@ def test_gui_next_document_and_mark_done(qtbot, window, project):
     QTest.keyClick(window, Qt.Key_Return, Qt.ControlModifier)
     assert window.session.doc_id not in (first, second)
     with Store(project) as store:
-        assert store.status(first, "alice") is Status.IN_PROGRESS
+        # only browsed, never edited: still to do
+        assert store.status(first, "alice") is Status.TODO
         assert store.status(second, "alice") is Status.DONE
+        assert store.status(window.session.doc_id, "alice") is Status.TODO
+    QTest.keyClick(window.view, Qt.Key_Tab)
+    QTest.keyClick(window.view, Qt.Key_Return)  # accepting a suggestion starts the document
+    with Store(project) as store:
         assert store.status(window.session.doc_id, "alice") is Status.IN_PROGRESS
     assert window.progress_label.text() == "1 of 4 documents done"
     QTest.keyClick(window, Qt.Key_PageUp, Qt.ControlModifier)

@@ -162,9 +162,6 @@ class Session(QObject):
                              else self.store.annotations(doc_id, SUGGESTIONS))
         self.selected_id = self.event_id = None
         self.set_pending_role(None)
-        if self.store.status(doc_id, self.annotator) is Status.TODO:
-            self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
-            self.statusChanged.emit(doc_id)
         self._load()
         QTimer.singleShot(0, self, self._warm_tokens)  # after the first paint
         self.documentOpened.emit(doc_id)
@@ -209,8 +206,16 @@ class Session(QObject):
             self.message.emit(f"Not changed: {exc}")
             return False
         self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True))
+        self._mark_started(doc_id or self.doc_id)
         self._changed(select(edit) if select else self.selected_id)
         return True
+
+    def _mark_started(self, doc_id: int) -> None:
+        """A document is in progress from its first edit: browsing through the corpus (or a
+        screenshot) leaves the statuses as they were."""
+        if self.store.status(doc_id, self.annotator) is Status.TODO:
+            self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
+            self.statusChanged.emit(doc_id)
 
     def run_edit(self, doc_id: int, action: Callable[[Store], None]) -> None:
         """Undo and redo land here; they first bring back the document the edit was made on."""

@@ -31,6 +31,18 @@ class Edit(Protocol):
 
     def revert(self, store: Store) -> None: ...
 
+    def span_ids(self) -> set[int]:
+        """The spans that applying or reverting wrote, so a view re-reads only those (the
+        arguments of a document are few and are always re-read)."""
+        ...
+
+
+class _NoSpans:
+    """For edits of arguments and statuses."""
+
+    def span_ids(self) -> set[int]:
+        return set()
+
 
 @dataclass
 class AddSpan:
@@ -45,6 +57,9 @@ class AddSpan:
 
     def revert(self, store: Store) -> None:
         store.delete_span(self.added.id)
+
+    def span_ids(self) -> set[int]:
+        return {self.added.id} if self.added else set()
 
 
 @dataclass
@@ -63,6 +78,9 @@ class RemoveSpan:
             for argument in self.removed_arguments:
                 store.add_argument(argument)
 
+    def span_ids(self) -> set[int]:
+        return {self.span_id}
+
 
 @dataclass
 class UpdateSpan:
@@ -79,9 +97,12 @@ class UpdateSpan:
     def revert(self, store: Store) -> None:
         store.update_span(self.span_id, **self.before)
 
+    def span_ids(self) -> set[int]:
+        return {self.span_id}
+
 
 @dataclass
-class AddArgument:
+class AddArgument(_NoSpans):
     argument: Argument
     description: str = "Add argument"
     added: Argument | None = None
@@ -94,7 +115,7 @@ class AddArgument:
 
 
 @dataclass
-class RemoveArgument:
+class RemoveArgument(_NoSpans):
     argument_id: int
     description: str = "Remove argument"
     removed: Argument | None = None
@@ -107,7 +128,7 @@ class RemoveArgument:
 
 
 @dataclass
-class SetStatus:
+class SetStatus(_NoSpans):
     doc_id: int
     annotator: str
     status: Status
@@ -139,8 +160,11 @@ class Compound:
             for edit in reversed(self.edits):
                 edit.revert(store)
 
+    def span_ids(self) -> set[int]:
+        return set().union(*(edit.span_ids() for edit in self.edits))
 
-class LateArgument:
+
+class LateArgument(_NoSpans):
     """An argument between spans that earlier edits of the same compound create.
 
     Their ids are only known once those edits have run, so the argument resolves them then.

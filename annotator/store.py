@@ -412,6 +412,13 @@ class Store:
             params.append(layer)
         return [_span(r) for r in self._q(sql + " ORDER BY start_char, end_char DESC, id", params)]
 
+    def spans_by_id(self, span_ids: Iterable[int]) -> list[Span]:
+        """The spans among `span_ids` that exist (an edit's undo may have deleted some)."""
+        ids = list(span_ids)
+        marks = ", ".join("?" * len(ids))
+        return [_span(r) for r in self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({marks})",
+                                          ids)] if ids else []
+
     def add_argument(self, argument: Argument) -> Argument:
         trigger, arg = self.get_span(argument.trigger_id), self.get_span(argument.argument_id)
         if trigger.kind is not SpanKind.TRIGGER:

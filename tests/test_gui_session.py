@@ -1,17 +1,24 @@
 """What the window's key presses rely on: offsets across emoji, snapping to tokens, growing and
-shrinking by a token, and the document list's filter and search."""
+shrinking by a token, the document list's filter and search, and a session that shows what is
+stored."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from annotator.gui.article_view import Offsets
 from annotator.gui.main_window import MainWindow
-from annotator.gui.session import DocumentView
-from annotator.model import Document, Span, Token
-from annotator.store import Store
+from annotator.gui.session import DocumentView, Session
+from annotator.model import SUGGESTIONS, Document, Span, SpanKind, Token
+from annotator.store import Analysis, Store
 
 TEXT = "Kim 😀 met Moon Jae-in in Seoul 🇰🇷 on Tuesday."
 
@@ -91,3 +98,48 @@ def test_gui_document_list_filters_by_status_and_name(qtbot, window):
     assert documents.ids_in_order() == [win.session.doc_id]
     documents.status.setCurrentIndex(documents.status.findData("todo"))
     assert len(documents.ids_in_order()) == 2
+
+
+MEET = "Mike Pompeo met Kim Yong Chol in New York on Friday."
+ACTIONS = ("label", "accept", "reject", "delete", "grow", "shrink", "accept_all", "undo", "redo")
+
+
+def seen(session: Session) -> tuple:
+    view = session.view
+    return ([(s.id, s.start, s.end, s.label, s.layer, s.decision) for s in view.spans],
+            sorted((a.trigger_id, a.role, a.argument_id) for a in view.arguments))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 20),
+                                st.sampled_from(["PERSON", "GPE", "Contact:Meet"])),
+                      min_size=1, max_size=25))
+def test_gui_session_after_any_edits_shows_what_a_fresh_read_of_the_project_shows(qapp, steps):
+    """The session re-reads only the spans an edit wrote; what it shows must never drift from
+    the database, through edits, undo and redo."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p.db") as store:
+        doc_id = store.add_documents([Document("talks", MEET)]).added[0]
+        spans = [Span(doc_id, 0, 11, "PERSON", SUGGESTIONS), Span(doc_id, 16, 28, "PERSON",
+                                                                  SUGGESTIONS),
+                 Span(doc_id, 12, 15, "Contact:Meet", SUGGESTIONS, SpanKind.TRIGGER),
+                 Span(doc_id, 32, 40, "GPE", SUGGESTIONS)]
+        store.save_analyses([Analysis(doc_id, "sm", [], [], spans,
+                                      [(2, "Participant", 0, None), (2, "Place", 3, None)])])
+        session = Session(store, "alice")
+        session.open_document(doc_id)
+        for action, n, label in steps:
+            spans = session.view.spans
+            session.select(spans[n % len(spans)].id if spans else None)
+            if action == "label":
+                words = [m.span() for m in re.finditer(r"\w+", MEET)]
+                session.label(label, words[n % len(words)] if n % 3 else None)
+            elif action in ("grow", "shrink"):
+                session.resize("end", 1 if action == "grow" else -1)
+            elif action in ("undo", "redo"):
+                getattr(session.undo_stack, action)()
+            else:
+                getattr(session, action)()
+            fresh = Session(store, "alice")
+            fresh.open_document(doc_id)
+            assert seen(session) == seen(fresh), (action, n, label)

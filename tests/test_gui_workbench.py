@@ -143,6 +143,21 @@ def test_gui_click_on_suggestion_then_label_key_relabels_it(qtbot, window, proje
     assert [(s.start, s.label, s.decision) for s in spans] == [(at, "LOC", Decision.EDITED)]
 
 
+def test_gui_clicks_find_spans_where_the_text_went_after_the_window_narrows(qtbot, window):
+    """The view remembers where span texts lie; a narrower window rewraps them elsewhere."""
+    at = find(window, "Pompeo and")
+    before = point(window, at + 2)
+    click_at(qtbot, window, at + 2)
+    assert window.session.selected().start == at
+    window.resize(window.width() // 2, window.height())
+    qtbot.waitUntil(lambda: point(window, at + 2) != before)
+    window.view.viewport().repaint()
+    click_at(qtbot, window, at + 2)
+    assert window.session.selected().start == at
+    click_at(qtbot, window, find(window, "multiple") + 2)  # plain text: nothing selected
+    assert window.session.selected() is None
+
+
 def test_gui_alt_arrows_grow_and_shrink_a_span_by_tokens(qtbot, window, project):
     at = find(window, "New York")
     click_at(qtbot, window, at + 2)

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
@@ -106,7 +107,10 @@ class ArticleView(QTextEdit):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self._looks: dict[tuple[str, bool, bool], Look] = {}
-        self._widths: dict[tuple[str, bool], float] = {}
+        self._chips: dict[tuple[str, bool, float], QPixmap] = {}
+        #: where span texts lie in document coordinates, for the layout they were measured on
+        self._geometry: dict[tuple[int, int], list[QRectF]] = {}
+        self._geometry_for: tuple[float, float] | None = None
         self.session = session
         self.setObjectName("articleView")
         self.setReadOnly(True)
@@ -150,6 +154,8 @@ class ArticleView(QTextEdit):
             if line:
                 cursor.insertText(line)
         self.setDocument(doc)  # the old document, owned by this view, is deleted by Qt
+        self._geometry.clear()
+        doc.documentLayout().documentSizeChanged.connect(self._geometry.clear)
         self.find_ranges = []
         self.moveCursor(QTextCursor.Start)
 
@@ -216,12 +222,25 @@ class ArticleView(QTextEdit):
     def _rects(self, start: int, end: int, offset: QPointF) -> list[QRectF]:
         """One rectangle per line the text [start, end) covers, in viewport coordinates."""
         doc = self.document()
+        layout_key = (doc.textWidth(), doc.defaultFont().pointSizeF())
+        if layout_key != self._geometry_for:
+            self._geometry.clear()
+            self._geometry_for = layout_key
+        rects = self._geometry.get((start, end))
+        if rects is None:
+            rects = self._geometry[(start, end)] = self._layout_rects(start, end)
+        return [r.translated(offset) for r in rects]
+
+    def _layout_rects(self, start: int, end: int) -> list[QRectF]:
+        """Measured on the text layout: the costly part of painting a span, so `_rects` keeps
+        the answer until the layout changes (new document, width, font)."""
+        doc = self.document()
         layout = doc.documentLayout()
         qs, qe = self.offsets.to_qt(start), self.offsets.to_qt(end)
         rects = []
         block = doc.findBlock(qs)
         while block.isValid() and block.position() < qe:
-            origin = layout.blockBoundingRect(block).topLeft() + offset
+            origin = layout.blockBoundingRect(block).topLeft()
             text_layout = block.layout()
             s, e = qs - block.position(), qe - block.position()
             for i in range(text_layout.lineCount()):
@@ -253,7 +272,8 @@ class ArticleView(QTextEdit):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.PaletteChange, QEvent.FontChange):
             self._looks.clear()
-            self._widths.clear()
+            self._chips.clear()
+            self._geometry.clear()
         super().changeEvent(event)
 
     def _look(self, span: Span) -> Look:
@@ -338,22 +358,38 @@ class ArticleView(QTextEdit):
             text = look.tag
             if span.id in roles:
                 text = f"{roles[span.id]} · {text}"
-            width = self._widths.get((text, look.suggestion))
-            if width is None:
-                width = self._widths[(text, look.suggestion)] = (
-                    look.metrics.horizontalAdvance(text) + 8)
+            pixmap = self._chip(text, look)
             line = round(rect.bottom())
             x = max(rect.left(), ends.get(line, -1e9) + 3)
             y = rect.bottom() + 4.5 + 3 * min(self._depth[span.id], 3)
-            chip = QRectF(x, y, width, look.metrics.height() + 1)
+            ratio = pixmap.devicePixelRatio()
+            chip = QRectF(x, y, pixmap.width() / ratio, pixmap.height() / ratio)
             ends[line] = chip.right()
-            painter.setPen(look.chip_pen)
-            painter.setBrush(look.chip_brush)
-            painter.drawRoundedRect(chip, 3, 3)
-            painter.setPen(look.ink)
-            painter.setFont(look.font)
-            painter.drawText(chip, Qt.AlignCenter, text)
+            painter.drawPixmap(chip.topLeft(), pixmap)
             self._tags.append((chip, span))
+
+    def _chip(self, text: str, look: Look) -> QPixmap:
+        """A label tag drawn once per theme and zoom, then copied: an antialiased rounded chip
+        with text costs ten times more to paint than to copy, and a page shows a hundred."""
+        ratio = self.devicePixelRatioF()  # a window moved to another screen may change it
+        pixmap = self._chips.get((text, look.suggestion, ratio))
+        if pixmap is not None:
+            return pixmap
+        size = QSizeF(look.metrics.horizontalAdvance(text) + 8, look.metrics.height() + 1)
+        pixmap = QPixmap((size * ratio).toSize())
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(look.chip_pen)
+        painter.setBrush(look.chip_brush)
+        painter.drawRoundedRect(QRectF(QPointF(0, 0), size).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        painter.setPen(look.ink)
+        painter.setFont(look.font)
+        painter.drawText(QRectF(QPointF(0, 0), size), Qt.AlignCenter, text)
+        painter.end()
+        self._chips[(text, look.suggestion, ratio)] = pixmap
+        return pixmap
 
     def _paint_find(self, painter: QPainter, first: int, last: int, offset: QPointF) -> None:
         if not self.find_ranges:

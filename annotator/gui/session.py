@@ -142,6 +142,9 @@ class Session(QObject):
         #: a role chosen in the event panel, waiting for the span that fills it
         self.pending_role: str | None = None
         self._suggestions = Annotations()
+        #: the annotator's layer on the open document as stored, kept so that an edit re-reads
+        #: only the spans it wrote: re-reading a thousand spans per key press costs milliseconds
+        self._layer: dict[int, Span] = {}
 
     # --- documents ---------------------------------------------------------------------------
     @property
@@ -174,11 +177,19 @@ class Session(QObject):
         with suppress(sqlite3.ProgrammingError):  # the project was closed before this moment
             self.view.tokens  # noqa: B018 - reading them is the point
 
-    def _load(self) -> None:
-        """Re-read the annotator's layer; the document's suggestions were read on opening (only
-        a pre-annotation run changes them, and the window reopens the document after one)."""
+    def _load(self, written: set[int] | None = None) -> None:
+        """Re-read the annotator's layer, all of it or only the spans in `written`; the
+        document's suggestions were read on opening (only a pre-annotation run changes them,
+        and the window reopens the document after one)."""
         doc_id = self.view.doc.id
-        layer = self.store.spans(doc_id, self.annotator)
+        if written is None:
+            self._layer = {s.id: s for s in self.store.spans(doc_id, self.annotator)}
+        else:
+            for span_id in written:
+                self._layer.pop(span_id, None)
+            self._layer.update((s.id, s) for s in self.store.spans_by_id(written)
+                               if s.doc_id == doc_id and s.layer == self.annotator)
+        layer = list(self._layer.values())
         pending = undecided(self._suggestions, layer)
         mine = [s for s in layer if s.decision is not Decision.REJECTED]
         keep = {s.id for s in mine}
@@ -207,7 +218,7 @@ class Session(QObject):
             return False
         self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True))
         self._mark_started(doc_id or self.doc_id)
-        self._changed(select(edit) if select else self.selected_id)
+        self._changed(edit, select(edit) if select else self.selected_id)
         return True
 
     def _mark_started(self, doc_id: int) -> None:
@@ -217,15 +228,18 @@ class Session(QObject):
             self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             self.statusChanged.emit(doc_id)
 
-    def run_edit(self, doc_id: int, action: Callable[[Store], None]) -> None:
+    def run_edit(self, doc_id: int, edit: edits.Edit, *, undo: bool) -> None:
         """Undo and redo land here; they first bring back the document the edit was made on."""
         if doc_id != self.doc_id:
             self.open_document(doc_id)
-        action(self.store)
-        self._changed(self.selected_id)
+        if undo:
+            edit.revert(self.store)
+        else:
+            edit.apply(self.store)
+        self._changed(edit, self.selected_id)
 
-    def _changed(self, select: int | None) -> None:
-        self._load()
+    def _changed(self, edit: edits.Edit, select: int | None) -> None:
+        self._load(edit.span_ids())
         self.saved.emit(datetime.now().strftime("Saved %H:%M:%S"))
         if self.event_id not in self.view.by_id:
             self.event_id = None

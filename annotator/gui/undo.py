@@ -30,7 +30,7 @@ class EditCommand(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self.session.run_edit(self.doc_id, self.edit.apply)
+        self.session.run_edit(self.doc_id, self.edit, undo=False)
 
     def undo(self) -> None:
-        self.session.run_edit(self.doc_id, self.edit.revert)
+        self.session.run_edit(self.doc_id, self.edit, undo=True)

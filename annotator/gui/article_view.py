@@ -40,6 +40,7 @@ from annotator.model import SUGGESTIONS, Span, SpanKind
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 LINE_HEIGHT_PERCENT = 210
 PARAGRAPH_GAP = 6
+NO_BRUSH = Qt.BrushStyle.NoBrush  # the short `Qt.NoBrush` is a slow lookup in PySide6
 
 
 class Offsets:
@@ -314,7 +315,7 @@ class ArticleView(QTextEdit):
                 painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
             if look.border is not None:
                 painter.setPen(look.border)
-                painter.setBrush(Qt.NoBrush)
+                painter.setBrush(NO_BRUSH)
                 for r in rects:
                     painter.drawRoundedRect(r.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
         roles = self._roles()

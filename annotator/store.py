@@ -252,19 +252,20 @@ class Store:
             yield self.document(doc_id)
 
     def document_summaries(self, annotator: str) -> list[DocumentSummary]:
-        """The document list as `annotator` sees it: status and pending suggestions."""
+        """The document list as `annotator` sees it: status and pending suggestions (none for
+        gold, which is settled from the annotators' layers, not from the models' proposals)."""
         rows = self._q(
             """
             SELECT d.id, d.name, length(d.text), coalesce(st.status, 'todo'),
               (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.layer = :sugg
-                 AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
+                 AND :who != :gold AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
                    AND m.layer = :who AND (m.suggestion_id = s.id OR (m.start_char = s.start_char
                    AND m.end_char = s.end_char AND m.kind = s.kind))))
             FROM documents d
             LEFT JOIN document_status st ON st.document_id = d.id AND st.annotator = :who
             ORDER BY d.id
             """,
-            {"sugg": SUGGESTIONS, "who": annotator},
+            {"sugg": SUGGESTIONS, "who": annotator, "gold": GOLD},
         )
         return [DocumentSummary(r[0], r[1], r[2], Status(r[3]), r[4]) for r in rows]
 

@@ -197,6 +197,8 @@ def test_store_layers_annotators_status_and_summaries(store, doc_id):
     assert store.annotators() == ["alice", "bob"]
     summary = store.document_summaries("alice")[0]
     assert (summary.name, summary.status, summary.pending) == ("talks", Status.IN_PROGRESS, 1)
+    # gold is settled from the annotators' layers: model suggestions are never pending for it
+    assert store.document_summaries(GOLD)[0].pending == 0
 
 
 def test_store_full_text_search_finds_stems_and_phrases(sample_store):

@@ -191,6 +191,12 @@ class Store:
             self._schema = Schema.from_json(self.get_setting("schema"))
         return self._schema
 
+    def reread_schema(self) -> Schema:
+        """The schema as stored now: another connection (an import running in the background,
+        the CLI) may have added labels since this one read it."""
+        self._schema = None
+        return self.schema
+
     def set_schema(self, schema: Schema) -> None:
         self.set_setting("schema", schema.to_json())
         self._schema = schema

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QProgressDialog, QPushButton, QToolButton
 from review_windows import POMPEO
 
 from annotator.errors import Cancelled
@@ -165,6 +165,18 @@ def test_gui_import_of_new_labels_widens_the_window_schema(qtbot, window, tmp_pa
     assert "added to the project schema: WEAPON" in outcome(qtbot, window)
     assert "WEAPON" in window.session.schema.entities
     assert len(window.documents.model.rows) == 5
+    # the new label is usable at once: menu, palette chip, and its action labels a selection
+    assert "WEAPON" in [a.text() for a in window.entity_menu.actions()]
+    chips = [c.text() for c in window.palette_tab.findChildren(QToolButton)]
+    assert "WEAPON" in chips
+    doc_id = next(r.id for r in window.documents.model.rows
+                  if "drone" in window.session.store.document(r.id).text)
+    window.open_document(doc_id)
+    window.view.select_text(2, 7)
+    window.label_actions["WEAPON"].trigger()
+    with Store(window.session.store.path) as store:
+        assert [(s.start, s.end, s.label) for s in store.spans(doc_id, "alice")] == [
+            (2, 7, "WEAPON")]
 
 
 def test_gui_cancel_in_the_progress_dialog_stops_the_job(qtbot, window):

@@ -132,10 +132,7 @@ class MainWindow(QMainWindow):
               local=True)
             for n in range(1, ROLE_KEYS + 1)
         ]
-        for label, spec in {**s.schema.entities, **s.schema.events}.items():
-            keys = (spec.key,) if spec.key else ()
-            self.label_actions[label] = a(label, lambda lb=label: self.apply_label(lb), keys,
-                                          local=True, tip=spec.description or label)
+        self._add_label_actions()
 
         self.act_next_doc = a("&Next Document", lambda: self.step_document(1),
                               ("Ctrl+PgDown",))
@@ -154,6 +151,18 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(theme == str(self.settings.value("theme", "system")))
             action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
+
+    def _add_label_actions(self) -> list[str]:
+        """An action per schema label that has none yet; returns the labels added."""
+        schema = self.session.schema
+        added = [lb for lb in {**schema.entities, **schema.events} if lb not in self.label_actions]
+        for label in added:
+            spec = schema.entities.get(label) or schema.events[label]
+            keys = (spec.key,) if spec.key else ()
+            self.label_actions[label] = self._action(
+                label, lambda lb=label: self.apply_label(lb), keys, local=True,
+                tip=spec.description or label)
+        return added
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -175,10 +184,9 @@ class MainWindow(QMainWindow):
                          self.act_find_corpus])
 
         annotate = bar.addMenu("&Annotate")
-        entities = annotate.addMenu("&Entity Label")
-        entities.addActions([self.label_actions[lb] for lb in self.session.schema.entities])
-        events = annotate.addMenu("E&vent Type")
-        events.addActions([self.label_actions[lb] for lb in self.session.schema.events])
+        self.entity_menu = annotate.addMenu("&Entity Label")
+        self.event_menu = annotate.addMenu("E&vent Type")
+        self._fill_label_menus()
         annotate.addAction(self.act_trigger)
         annotate.addSeparator()
         annotate.addActions([self.act_accept, self.act_reject, self.act_delete,
@@ -205,6 +213,12 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
 
+    def _fill_label_menus(self) -> None:
+        schema = self.session.schema
+        for menu, labels in ((self.entity_menu, schema.entities), (self.event_menu, schema.events)):
+            menu.clear()
+            menu.addActions([self.label_actions[lb] for lb in labels])
+
     def _build_layout(self) -> None:
         center = QWidget()
         center.setObjectName("articlePane")
@@ -218,16 +232,15 @@ class MainWindow(QMainWindow):
         column.addWidget(self.view, 1)
         column.addWidget(self.find_bar)
 
-        palette = LabelPalette(self.session.schema, self.label_actions)
         side = QSplitter(Qt.Vertical)
         side.setChildrenCollapsible(False)
         event_box = _titled("Event", self.event_panel)
-        tabs = QTabWidget()
-        tabs.setDocumentMode(True)
-        tabs.addTab(self.span_panel, "Spans")
-        tabs.addTab(palette, "Labels")
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.span_panel, "Spans")
+        self._add_palette()
         side.addWidget(event_box)
-        side.addWidget(tabs)
+        side.addWidget(self.side_tabs)
         side.setSizes([300, 520])
 
         left = _titled("Documents", self.documents)
@@ -239,8 +252,20 @@ class MainWindow(QMainWindow):
         split.setSizes([330, 830, 420])
         split.setChildrenCollapsible(False)
         self.setCentralWidget(split)
-        for widget in (self.span_panel, self.event_panel.tree, palette):
+        for widget in (self.span_panel, self.event_panel.tree):
             widget.setFocusPolicy(Qt.NoFocus)
+
+    def _add_palette(self) -> None:
+        """The Labels tab, built from the schema (again when an import added labels)."""
+        current = self.side_tabs.currentIndex()
+        if self.side_tabs.count() > 1:
+            old = self.side_tabs.widget(1)
+            self.side_tabs.removeTab(1)
+            old.deleteLater()
+        self.palette_tab = LabelPalette(self.session.schema, self.label_actions)
+        self.palette_tab.setFocusPolicy(Qt.NoFocus)
+        self.side_tabs.addTab(self.palette_tab, "Labels")
+        self.side_tabs.setCurrentIndex(current)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -482,6 +507,10 @@ class MainWindow(QMainWindow):
         """After a background job changed the file: fresh list, fresh view of the document."""
         doc_id = self.session.doc_id
         self.session.undo_stack.clear()  # the job may have changed what the history points at
+        self.session.store.reread_schema()  # an import may have added labels
+        if self._add_label_actions():
+            self._fill_label_menus()
+            self._add_palette()
         self.documents.reload()
         self._update_progress()
         if doc_id is not None:

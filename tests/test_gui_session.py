@@ -143,3 +143,24 @@ def test_gui_session_after_any_edits_shows_what_a_fresh_read_of_the_project_show
             fresh = Session(store, "alice")
             fresh.open_document(doc_id)
             assert seen(session) == seen(fresh), (action, n, label)
+
+
+def test_gui_accepting_an_event_moves_past_its_arguments_and_keeps_its_frame(qapp, tmp_path):
+    with Store(tmp_path / "p.db") as store:
+        doc_id = store.add_documents([Document("talks", MEET)]).added[0]
+        spans = [Span(doc_id, 12, 15, "Contact:Meet", SUGGESTIONS, SpanKind.TRIGGER),
+                 Span(doc_id, 16, 28, "PERSON", SUGGESTIONS),
+                 Span(doc_id, 32, 40, "GPE", SUGGESTIONS),
+                 Span(doc_id, 45, 51, "DATE", SUGGESTIONS)]
+        store.save_analyses([Analysis(doc_id, "sm", [], [], spans,
+                                      [(0, "Participant", 1, None), (0, "Place", 2, None)])])
+        session = Session(store, "alice")
+        session.open_document(doc_id)
+        session.select(next(s.id for s in session.view.spans if s.label == "Contact:Meet"))
+        session.accept()
+        # "Kim Yong Chol" and "New York" came along with the event: next is "Friday"
+        assert session.selected().text_in(MEET) == "Friday"
+        assert session.selected().layer == SUGGESTIONS
+        event = session.current_event()
+        assert (event.label, event.layer) == ("Contact:Meet", "alice")
+        assert {a.role for a, _ in session.view.arguments_of(event)} == {"Participant", "Place"}

@@ -202,6 +202,24 @@ def test_gui_accepting_a_suggested_event_brings_its_arguments(qtbot, window, pro
     by_id = {s.id: s for s in spans}
     assert sorted((a.role, by_id[a.argument_id].start) for a in arguments) == proposed
     assert {by_id[a.trigger_id].decision for a in arguments} == {Decision.ACCEPTED}
+    # the review moves on to the next suggestion, the accepted event stays in the frame...
+    event = window.session.current_event()
+    assert window.session.selected().layer == SUGGESTIONS
+    assert (event.start, event.layer) == (suggested.start, "alice")
+    # ...so a role can be added to it at once: Alt+1 (Participant), click the filler
+    key(window, Qt.Key_1, Qt.AltModifier)
+    click_at(qtbot, window, find(window, "Pompeo and") + 2)
+    _, spans, arguments = stored(project)
+    by_id = {s.id: s for s in spans}
+    assert ("Participant", "Pompeo") in {
+        (a.role, window.session.view.doc.text[by_id[a.argument_id].start:
+                                              by_id[a.argument_id].end]) for a in arguments
+        if a.trigger_id == event.id}
+    # Escape clears the selection first, then closes the frame
+    key(window, Qt.Key_Escape)
+    assert window.session.selected() is None and window.session.current_event() is not None
+    key(window, Qt.Key_Escape)
+    assert window.session.current_event() is None
 
 
 def test_gui_deleting_an_argument_span_and_undo_restores_both(qtbot, window, project):

@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.act_find_prev = a("Find Pre&vious", lambda: self.find_bar.step(-1), ("Shift+F3",))
         self.act_find_corpus = a("Find in &Corpus…", self.find_in_corpus, ("Ctrl+Shift+F",))
         self.act_escape = a("Cancel", self.cancel, ("Escape",), local=True,
-                            tip="Stop picking an argument, clear the selection")
+                            tip="Stop picking an argument, clear the selection, close the event")
 
         self.act_accept = a("&Accept Suggestion", s.accept, ("Return", "Space"), local=True)
         self.act_reject = a("&Reject / Delete", s.reject, ("X", "Backspace"), local=True)
@@ -375,8 +375,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{what}{span.label} “{text[:60]}” — {hint}", 8000)
 
     def cancel(self) -> None:
+        """Escape steps back one thing at a time: the role being picked, the selection, then
+        the event frame."""
         if self.session.pending_role:
             self.session.set_pending_role(None)
+            return
+        if self.session.selected_id is None and not self.view.textCursor().hasSelection():
+            self.session.close_event()
             return
         self._clear_text_selection()
         self.session.select(None)

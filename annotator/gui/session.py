@@ -218,7 +218,7 @@ class Session(QObject):
             return False
         self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True))
         self._mark_started(doc_id or self.doc_id)
-        self._changed(edit, select(edit) if select else self.selected_id)
+        self._changed(edit, select)
         return True
 
     def _mark_started(self, doc_id: int) -> None:
@@ -236,26 +236,36 @@ class Session(QObject):
             edit.revert(self.store)
         else:
             edit.apply(self.store)
-        self._changed(edit, self.selected_id)
+        self._changed(edit)
 
-    def _changed(self, edit: edits.Edit, select: int | None) -> None:
+    def _changed(self, edit: edits.Edit,
+                 select: Callable[[edits.Edit], int | None] | None = None) -> None:
+        """Reload, then choose what to select: `select` sees the document as the edit left it."""
         self._load(edit.span_ids())
+        chosen = select(edit) if select else self.selected_id
         self.saved.emit(datetime.now().strftime("Saved %H:%M:%S"))
         if self.event_id not in self.view.by_id:
             self.event_id = None
         self.annotationsChanged.emit()
-        self.select(select if select in self.view.by_id else None)
+        self.select(chosen if chosen in self.view.by_id else None)
 
     # --- selection ---------------------------------------------------------------------------
     def select(self, span_id: int | None) -> None:
+        """Select a span; the event frame follows to a trigger, or to the event of a selected
+        argument, and otherwise stays: moving on from an event leaves it at hand to complete."""
         self.selected_id = span_id
         span = self.selected()
         if span is not None and span.kind is SpanKind.TRIGGER:
             self.event_id = span.id
-        elif span is not None and self.event_id is not None:
-            events = {t.id for t in self.view.events_using(span)}
-            if self.event_id not in events and self.pending_role is None:
-                self.event_id = next(iter(events), None)
+        elif span is not None and self.event_id is not None and self.pending_role is None:
+            events = [t.id for t in self.view.events_using(span)]
+            if events and self.event_id not in events:
+                self.event_id = events[0]
+        self.selectionChanged.emit()
+
+    def close_event(self) -> None:
+        self.event_id = None
+        self.set_pending_role(None)
         self.selectionChanged.emit()
 
     def selected(self) -> Span | None:
@@ -314,21 +324,26 @@ class Session(QObject):
         if span is None or not self.view.is_suggestion(span):
             self.message.emit("Select a suggestion to accept (Tab moves between them)")
             return
-        following = self._next_pending_after(span)
-        self.apply(edits.accept(self.store, span, self.annotator),
-                   select=lambda e: _chosen(e) if following is None else None)
-        if following is not None:
-            self._select_place(following)
+
+        def chosen(edit: edits.Edit) -> int | None:
+            if span.kind is SpanKind.TRIGGER:  # its frame stays open while the review goes on
+                self.event_id = _chosen(edit)
+            following = self._next_pending_after(span)  # not the event's arguments, now mine
+            return following.id if following else _chosen(edit)
+
+        self.apply(edits.accept(self.store, span, self.annotator), select=chosen)
 
     def reject(self) -> None:
         span = self.selected()
         if span is None:
             self.message.emit("Select a span or suggestion first")
             return
-        following = self._next_pending_after(span)
-        self.apply(edits.reject(self.store, span, self.annotator), select=lambda e: None)
-        if following is not None:
-            self._select_place(following)
+
+        def following(_edit: edits.Edit) -> int | None:
+            after = self._next_pending_after(span)
+            return after.id if after else None
+
+        self.apply(edits.reject(self.store, span, self.annotator), select=following)
 
     def delete(self) -> None:
         span = self.selected()
@@ -418,14 +433,10 @@ class Session(QObject):
             for doc_id in {d for d, _, _ in places}:
                 self.statusChanged.emit(doc_id)
 
-    def _next_pending_after(self, span: Span) -> tuple[int, int, SpanKind] | None:
-        pending = [s for s in self.view.pending() if s.id != span.id
-                   and (s.start, -s.end) > (span.start, -span.end)]
-        return (pending[0].start, pending[0].end, pending[0].kind) if pending else None
-
-    def _select_place(self, place: tuple[int, int, SpanKind]) -> None:
-        found = self.view.find_same_place(*place)
-        self.select(found.id if found else None)
+    def _next_pending_after(self, span: Span) -> Span | None:
+        """The first suggestion still pending after where `span` is (or was)."""
+        return next((s for s in self.view.pending() if s.id != span.id
+                     and (s.start, -s.end) > (span.start, -span.end)), None)
 
 
 def _chosen(edit: edits.Edit) -> int | None:

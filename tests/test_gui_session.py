@@ -164,3 +164,26 @@ def test_gui_accepting_an_event_moves_past_its_arguments_and_keeps_its_frame(qap
         event = session.current_event()
         assert (event.label, event.layer) == ("Contact:Meet", "alice")
         assert {a.role for a, _ in session.view.arguments_of(event)} == {"Participant", "Place"}
+
+
+def test_gui_find_bar_counts_steps_and_wraps_across_emoji(qtbot, window):
+    win, _ = window
+    win.view.setFocus()
+    QTest.keyClick(win, Qt.Key_F, Qt.ControlModifier)
+    assert win.find_bar.isVisible()
+    QTest.keyClicks(win.find_bar.edit, "in")
+    first, second = TEXT.index("in"), TEXT.index(" in ") + 1
+    assert win.find_bar.count.text() == "2 found"
+    QTest.keyClick(win.find_bar.edit, Qt.Key_Return)
+    assert (win.view.selection(), win.find_bar.count.text()) == ((first, first + 2), "1 of 2")
+    QTest.keyClick(win.find_bar.edit, Qt.Key_Return)
+    assert (win.view.selection(), win.find_bar.count.text()) == ((second, second + 2), "2 of 2")
+    QTest.keyClick(win.find_bar.edit, Qt.Key_Return)          # wraps round
+    assert win.find_bar.count.text() == "1 of 2"
+    QTest.keyClick(win, Qt.Key_F3, Qt.ShiftModifier)          # and back, round again
+    assert (win.view.selection(), win.find_bar.count.text()) == ((second, second + 2), "2 of 2")
+    QTest.keyClick(win, Qt.Key_F3, Qt.ShiftModifier)
+    assert (win.view.selection(), win.find_bar.count.text()) == ((first, first + 2), "1 of 2")
+    win.find_bar.edit.selectAll()
+    QTest.keyClicks(win.find_bar.edit, "zzz")
+    assert win.find_bar.count.text() == "No match"

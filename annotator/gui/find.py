@@ -7,7 +7,7 @@ check box, and only the checked ones become spans, as one undo step.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -88,19 +88,23 @@ class FindBar(QWidget):
             return
         hits = occurrences(self.session.view.doc.text, self.edit.text(), whole_words=False)
         self.view.find_ranges = hits
-        self.count.setText(f"{len(hits)} found" if self.edit.text() else "")
+        self.count.setText((f"{len(hits)} found" if hits else "No match")
+                           if self.edit.text() else "")
         self.view.viewport().update()
 
     def step(self, direction: int) -> None:
+        """Select the next (or previous) hit after the cursor, wrapping round; "3 of 20"."""
         hits = self.view.find_ranges
         if not hits:
             return
         selection = self.view.selection()
-        here = selection[0] if selection else self.view.textCursor().position()
+        here = (selection[0] if selection
+                else self.view.offsets.to_py(self.view.textCursor().position()))
         starts = [s for s, _ in hits]
-        i = bisect_right(starts, here) if direction > 0 else bisect_right(starts, here - 1) - 2
-        start, end = hits[i % len(hits)]
-        self.view.select_text(start, end)
+        i = bisect_right(starts, here) if direction > 0 else bisect_left(starts, here) - 1
+        i %= len(hits)
+        self.view.select_text(*hits[i])
+        self.count.setText(f"{i + 1} of {len(hits)}")
 
 
 class CorpusSearch(QDialog):

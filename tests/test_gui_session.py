@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from annotator.gui.article_view import Offsets
 from annotator.gui.main_window import MainWindow
 from annotator.gui.session import DocumentView, Session
+from annotator.gui.span_panel import SpanModel
 from annotator.model import SUGGESTIONS, Document, Span, SpanKind, Token
 from annotator.store import Analysis, Store
 
@@ -127,6 +128,8 @@ def test_gui_session_after_any_edits_shows_what_a_fresh_read_of_the_project_show
         store.save_analyses([Analysis(doc_id, "sm", [], [], spans,
                                       [(2, "Participant", 0, None), (2, "Place", 3, None)])])
         session = Session(store, "alice")
+        table = SpanModel(session)  # follows edits row by row: it must never drift either
+        session.annotationsChanged.connect(table.reload)
         session.open_document(doc_id)
         for action, n, label in steps:
             spans = session.view.spans
@@ -143,6 +146,9 @@ def test_gui_session_after_any_edits_shows_what_a_fresh_read_of_the_project_show
             fresh = Session(store, "alice")
             fresh.open_document(doc_id)
             assert seen(session) == seen(fresh), (action, n, label)
+            rows = [(table.index(r, 0).data(Qt.UserRole), table.index(r, 1).data())
+                    for r in range(table.rowCount())]
+            assert rows == [(s.id, s.label) for s in session.view.spans], (action, n, label)
 
 
 def test_gui_accepting_an_event_moves_past_its_arguments_and_keeps_its_frame(qapp, tmp_path):

@@ -49,19 +49,35 @@ class SpanModel(QAbstractTableModel):
                 font.setBold(trigger)
 
     def reload(self) -> None:
-        """After an edit: most edits keep the number of spans (relabel, resize, accept), so
-        only the rows that differ are announced, and the table repaints just those."""
+        """After an edit, announce only the rows between the unchanged head and tail of the
+        list, so the table keeps its scroll position and repaints just those. (Spans the edit
+        did not touch are the very same objects as before: identity is the test.)"""
         spans = list(self.session.view.spans) if self.session.view else []
-        if len(spans) != len(self.spans):
+        old = self.spans
+        head = 0
+        while head < min(len(old), len(spans)) and old[head] is spans[head]:
+            head += 1
+        tail = 0
+        while (tail < min(len(old), len(spans)) - head
+               and old[len(old) - 1 - tail] is spans[len(spans) - 1 - tail]):
+            tail += 1
+        gone, new = len(old) - head - tail, len(spans) - head - tail
+        if gone == new:
+            self.spans = spans
+            if new:
+                self.dataChanged.emit(self.index(head, 0), self.index(head + new - 1, 2))
+        elif gone == 0:
+            self.beginInsertRows(ROOT, head, head + new - 1)
+            self.spans = spans
+            self.endInsertRows()
+        elif new == 0:
+            self.beginRemoveRows(ROOT, head, head + gone - 1)
+            self.spans = spans
+            self.endRemoveRows()
+        else:
             self.beginResetModel()
             self.spans = spans
             self.endResetModel()
-            return
-        pairs = enumerate(zip(self.spans, spans, strict=True))
-        changed = [i for i, (old, new) in pairs if old != new]
-        self.spans = spans
-        if changed:
-            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], 2))
 
     def rowCount(self, parent: ModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.spans)

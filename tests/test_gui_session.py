@@ -193,3 +193,19 @@ def test_gui_find_bar_counts_steps_and_wraps_across_emoji(qtbot, window):
     win.find_bar.edit.selectAll()
     QTest.keyClicks(win.find_bar.edit, "zzz")
     assert win.find_bar.count.text() == "No match"
+
+
+def test_gui_nested_spans_draw_their_tags_a_step_lower_each(qtbot, window):
+    win, _ = window
+    win.view.setFocus()
+    moon = TEXT.index("Moon")
+    for end in (TEXT.index(" in Seoul"), TEXT.index("-in"), moon + 4):  # outer to inner
+        win.view.select_text(moon, end)
+        QTest.keyClick(win.view, Qt.Key_P)
+    win.view.select_text(TEXT.index("Seoul"), TEXT.index("Seoul") + 5)   # beside, not nested
+    QTest.keyClick(win.view, Qt.Key_G)
+    win.view.viewport().repaint()
+    tops = {span.end - span.start: rect.top() for rect, span in win.view._tags}
+    outer, middle, inner, seoul = len("Moon Jae-in"), len("Moon Jae"), len("Moon"), len("Seoul")
+    assert tops[outer] < tops[middle] < tops[inner]
+    assert tops[seoul] == tops[outer]

@@ -168,20 +168,24 @@ class ArticleView(QTextEdit):
         self.document().setDefaultFont(font)
 
     def _index_spans(self) -> None:
-        """Nesting depth of every span: depth n draws its underline and tag n steps lower."""
+        """Nesting depth of every span: depth n draws its underline and tag n steps lower.
+
+        Spans come sorted by start (longest first); each takes the lowest level whose last
+        span has ended, so a level holds at most one open span and is free once it closes."""
         depth: dict[int, int] = {}
-        active: list[tuple[int, int]] = []
+        levels: list[int] = []  # per level, where its last span ends
         longest = 0
         for span in self.session.view.spans:
-            d = 0
-            if active:  # most spans nest in nothing: skip the bookkeeping for them
-                active = [(end, d) for end, d in active if end > span.start]
-                used = {d for _, d in active}
-                while d in used:
-                    d += 1
-            depth[span.id] = d
-            active.append((span.end, d))
-            longest = max(longest, span.end - span.start)
+            start, end = span.start, span.end
+            for level, busy_until in enumerate(levels):
+                if busy_until <= start:
+                    levels[level] = end
+                    break
+            else:
+                level = len(levels)
+                levels.append(end)
+            depth[span.id] = level
+            longest = max(longest, end - start)
         self._depth, self._longest = depth, longest
         self.viewport().update()
 

@@ -158,6 +158,19 @@ def test_gui_clicks_find_spans_where_the_text_went_after_the_window_narrows(qtbo
     assert window.session.selected() is None
 
 
+def test_gui_click_on_a_label_tag_selects_its_span_in_a_scrolled_article(qtbot, window):
+    window.view.setFocus()
+    key(window, Qt.Key_End, Qt.ControlModifier)
+    assert window.view.verticalScrollBar().value() > 0
+    at = find(window, "Pompeo", 3)  # a suggestion near the end of the article
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(window.view.offsets.to_qt(at))
+    text = window.view.cursorRect(cursor)
+    below = QPoint(text.left() + 6, text.bottom() + 10)  # on the tag under the word
+    qtbot.mouseClick(window.view.viewport(), Qt.LeftButton, pos=below)
+    assert window.session.selected() is not None and window.session.selected().start == at
+
+
 def test_gui_alt_arrows_grow_and_shrink_a_span_by_tokens(qtbot, window, project):
     at = find(window, "New York")
     click_at(qtbot, window, at + 2)

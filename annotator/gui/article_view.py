@@ -126,7 +126,7 @@ class ArticleView(QTextEdit):
         self.find_ranges: list[tuple[int, int]] = []
         self._depth: dict[int, int] = {}
         self._longest = 0
-        #: where the last paint put each label tag (tags are clickable too)
+        #: where the last paint put each label tag, in document coordinates (tags are clickable)
         self._tags: list[tuple[QRectF, Span]] = []
         self._press: QPoint | None = None
         session.documentOpened.connect(self._load_document)
@@ -224,21 +224,26 @@ class ArticleView(QTextEdit):
         hi = bisect_right(view.starts, last)
         return [s for s in view.spans[lo:hi] if s.end > first]
 
-    def _rects(self, start: int, end: int, offset: QPointF) -> list[QRectF]:
-        """One rectangle per line the text [start, end) covers, in viewport coordinates."""
+    def _scroll_offset(self) -> QPointF:
+        """Document -> viewport coordinates; also drops measured geometry once the layout it
+        was measured on has changed (width, font). Called once per paint or click."""
         doc = self.document()
         layout_key = (doc.textWidth(), doc.defaultFont().pointSizeF())
         if layout_key != self._geometry_for:
             self._geometry.clear()
             self._geometry_for = layout_key
+        return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+
+    def _rects(self, start: int, end: int) -> list[QRectF]:
+        """One rectangle per line the text [start, end) covers, in document coordinates."""
         rects = self._geometry.get((start, end))
         if rects is None:
             rects = self._geometry[(start, end)] = self._layout_rects(start, end)
-        return [r.translated(offset) for r in rects]
+        return rects
 
     def _layout_rects(self, start: int, end: int) -> list[QRectF]:
         """Measured on the text layout: the costly part of painting a span, so `_rects` keeps
-        the answer until the layout changes (new document, width, font)."""
+        the answer until the layout changes (new document, width, font: `_scroll_offset`)."""
         doc = self.document()
         layout = doc.documentLayout()
         qs, qe = self.offsets.to_qt(start), self.offsets.to_qt(end)
@@ -264,11 +269,10 @@ class ArticleView(QTextEdit):
         """The innermost span under `point`, on its text or on its tag."""
         if self.session.view is None:
             return None
-        where = QPointF(point)
-        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        where = QPointF(point) - self._scroll_offset()  # in document coordinates
         pos = self.offsets.to_py(self.cursorForPosition(point).position())
         hits = [s for s in self._visible_spans(pos - 1, pos + 1) if s.start <= pos <= s.end
-                and any(r.contains(where) for r in self._rects(s.start, s.end, offset))]
+                and any(r.contains(where) for r in self._rects(s.start, s.end))]
         hits += [span for rect, span in self._tags if rect.contains(where)
                  and span.id in self.session.view.by_id]
         return min(hits, key=lambda s: (s.end - s.start, -s.start)) if hits else None
@@ -296,20 +300,22 @@ class ArticleView(QTextEdit):
         if view is None:
             super().paintEvent(event)
             return
-        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        offset = self._scroll_offset()
         first, last = self.visible_range()
-        shapes = [(s, self._look(s), self._rects(s.start, s.end, offset))
+        shapes = [(s, self._look(s), self._rects(s.start, s.end))
                   for s in self._visible_spans(first, last)]
         painter = QPainter(self.viewport())
+        painter.translate(offset)  # the shapes are in document coordinates
         for _span, look, rects in sorted(shapes, key=lambda item: self._depth[item[0].id]):
             for r in rects:
                 painter.fillRect(r.adjusted(-1, 0, 1, 1), look.fill)
-        self._paint_find(painter, first, last, offset)
+        self._paint_find(painter, first, last)
         painter.end()
 
         super().paintEvent(event)
 
         painter = QPainter(self.viewport())
+        painter.translate(offset)
         painter.setRenderHint(QPainter.Antialiasing)
         for span, look, rects in shapes:
             depth = 2 + 3 * min(self._depth[span.id], 3)
@@ -396,7 +402,7 @@ class ArticleView(QTextEdit):
         self._chips[(text, look.suggestion, ratio)] = pixmap
         return pixmap
 
-    def _paint_find(self, painter: QPainter, first: int, last: int, offset: QPointF) -> None:
+    def _paint_find(self, painter: QPainter, first: int, last: int) -> None:
         if not self.find_ranges:
             return
         starts = [s for s, _ in self.find_ranges]
@@ -404,7 +410,7 @@ class ArticleView(QTextEdit):
         painter.setPen(QPen(QColor(230, 160, 0), 1.5))
         painter.setBrush(QColor(255, 200, 0, 70))
         for start, end in self.find_ranges[lo:hi]:
-            for r in self._rects(start, end, offset):
+            for r in self._rects(start, end):
                 painter.drawRect(r)
 
     # --- mouse -------------------------------------------------------------------------------

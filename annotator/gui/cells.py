@@ -1,5 +1,5 @@
-"""Small pieces the review windows (agreement, curation, exchange reports) share: read-only
-tables set up one way, colour swatches for labels, and text shortened for a cell."""
+"""Small pieces the windows share: read-only tables set up one way, colour swatches for labels,
+and text shortened for a cell."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget
 
 GREY = QColor("#8a8f98")
 
@@ -24,23 +24,31 @@ def short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_only_table(headers: Sequence[str], name: str, stretch: int = 0) -> QTableWidget:
-    """A table of whole-row selection, no editing, no grid, rows a comfortable 26 px; column
-    `stretch` takes the spare width, the others fit their contents."""
-    widget = QTableWidget(0, len(headers))
-    widget.setObjectName(name)
-    widget.setHorizontalHeaderLabels(list(headers))
-    widget.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SingleSelection)
-    widget.verticalHeader().hide()
-    widget.verticalHeader().setDefaultSectionSize(26)
-    widget.setAlternatingRowColors(True)
-    widget.setShowGrid(False)
-    widget.setWordWrap(False)
-    header = widget.horizontalHeader()
+def read_only_rows(table: QTableView, name: str, row_height: int = 26) -> None:
+    """How every list in the app reads: whole-row single selection, no editing, no grid or
+    row numbers, one line per row, headers on the left like the text under them."""
+    table.setObjectName(name)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+
+
+def read_only_table(headers: Sequence[str], name: str, stretch: int = 0) -> QTableWidget:
+    """A `read_only_rows` table of cells; column `stretch` takes the spare width, the others
+    fit their contents."""
+    widget = QTableWidget(0, len(headers))
+    read_only_rows(widget, name)
+    widget.setHorizontalHeaderLabels(list(headers))
+    header = widget.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.Stretch)
     header.setSortIndicator(0, Qt.AscendingOrder)

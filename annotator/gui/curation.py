@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
@@ -42,7 +41,7 @@ from annotator.adjudication import (
     resolution,
 )
 from annotator.edits import UpdateSpan
-from annotator.gui.cells import GREY, short, swatch
+from annotator.gui.cells import GREY, read_only_rows, short, swatch
 from annotator.model import GOLD, SpanKind, Status
 from annotator.store import Store
 
@@ -99,18 +98,7 @@ class CurationPanel(QWidget):
         self.legend.setTextFormat(Qt.RichText)
 
         self.table = QTableWidget(0, 2)
-        self.table.setObjectName("differenceTable")
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setHighlightSections(False)
-        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        read_only_rows(self.table, "differenceTable")
         self.table.currentCellChanged.connect(lambda *_: self._current_changed())
         self.detail = QTextBrowser()
         self.detail.setObjectName("differenceDetail")

@@ -5,6 +5,7 @@ stored."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -209,3 +210,23 @@ def test_gui_nested_spans_draw_their_tags_a_step_lower_each(qtbot, window):
     outer, middle, inner, seoul = len("Moon Jae-in"), len("Moon Jae"), len("Moon"), len("Seoul")
     assert tops[outer] < tops[middle] < tops[inner]
     assert tops[seoul] == tops[outer]
+
+
+def test_gui_edit_on_a_locked_project_says_so_and_changes_nothing(qtbot, window):
+    win, path = window
+    win.session.store.db.execute("PRAGMA busy_timeout = 100")  # not the 30 s the CLI waits
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        win.view.setFocus()
+        win.view.select_text(TEXT.index("Seoul"), TEXT.index("Seoul") + 5)
+        with qtbot.waitSignal(win.session.message) as said:
+            QTest.keyClick(win.view, Qt.Key_G)
+        assert "Not saved" in said.args[0] and "locked" in said.args[0]
+        assert win.session.view.spans == [] and win.session.undo_stack.count() == 0
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    QTest.keyClick(win.view, Qt.Key_G)  # the same key works once the lock is gone
+    with Store(path) as store:
+        assert [s.label for s in store.spans(store.document_by_name("emoji").id)] == ["GPE"]

@@ -335,8 +335,8 @@ class MainWindow(QMainWindow):
 
     # --- spans -------------------------------------------------------------------------------
     def apply_label(self, label: str) -> None:
-        self.session.label(label, self.view.selection())
-        self._clear_text_selection()
+        if self.session.label(label, self.view.selection()):
+            self._clear_text_selection()
 
     def _clear_text_selection(self) -> None:
         cursor = self.view.textCursor()

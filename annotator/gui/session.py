@@ -216,6 +216,9 @@ class Session(QObject):
         except StoreError as exc:
             self.message.emit(f"Not changed: {exc}")
             return False
+        except sqlite3.OperationalError as exc:  # locked by another program, disk full...
+            self.message.emit(f"Not saved, nothing changed: {exc}")
+            return False
         self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True))
         self._mark_started(doc_id or self.doc_id)
         self._changed(edit, select)
@@ -292,32 +295,33 @@ class Session(QObject):
         self.pendingRoleChanged.emit(role or "")
 
     # --- intents: what a key press means -----------------------------------------------------
-    def label(self, label: str, selection: tuple[int, int] | None) -> None:
-        """A label key: a new span on the selected text, or relabel the selected span."""
+    def label(self, label: str, selection: tuple[int, int] | None) -> bool:
+        """A label key: a new span on the selected text, or relabel the selected span. False
+        if nothing was stored (so the window keeps the selection for another try)."""
         kind = SpanKind.TRIGGER if label in self.schema.events else SpanKind.ENTITY
         if selection is not None:
             snapped = self.view.snap(*selection)
             if snapped is None:
                 self.message.emit("Select some words first")
-                return
+                return False
             same = self.view.find_same_place(*snapped, kind)
             if same is None and self.pending_role and kind is SpanKind.ENTITY:
-                self._link(self.pending_role, None,
-                           edits.new_span(self.doc_id, *snapped, label, self.annotator))
-                return
+                return self._link(self.pending_role, None,
+                                  edits.new_span(self.doc_id, *snapped, label, self.annotator))
             if same is None:
-                self.apply(edits.new_span(self.doc_id, *snapped, label, self.annotator, kind),
-                           select=lambda e: e.added.id)
-                return
+                return self.apply(
+                    edits.new_span(self.doc_id, *snapped, label, self.annotator, kind),
+                    select=lambda e: e.added.id)
             target = same
         else:
             target = self.selected()
             if target is None:
                 self.message.emit("Select text or a span first, then press a label key")
-                return
+                return False
         if target.label == label and not self.view.is_suggestion(target):
-            return
-        self.apply(edits.relabel(self.store, target, label, self.annotator), select=_chosen)
+            return True  # already so
+        return self.apply(edits.relabel(self.store, target, label, self.annotator),
+                          select=_chosen)
 
     def accept(self) -> None:
         span = self.selected()
@@ -382,7 +386,7 @@ class Session(QObject):
         self._link(role, span)
 
     def _link(self, role: str, span: Span | None, new_entity: edits.AddSpan | None = None
-              ) -> None:
+              ) -> bool:
         """One undo step: accept the suggested trigger and argument if need be, then link."""
         trigger = self.current_event()
         steps: list = []
@@ -411,7 +415,8 @@ class Session(QObject):
             self.event_id = head if isinstance(head, int) else head.added.id
             return self.event_id
 
-        self.apply(edits.Compound(steps, f"Set {role} of {trigger.label}"), select=keep_event)
+        return self.apply(edits.Compound(steps, f"Set {role} of {trigger.label}"),
+                          select=keep_event)
 
     def remove_argument(self, argument: Argument) -> None:
         if argument.id is None or argument.decision is Decision.SUGGESTED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
 from annotator.agreement import report as report_module
 from annotator.agreement.collect import collect
-from annotator.agreement.matching import Side, compare, regex_tokens, token_labels
+from annotator.agreement.matching import Side, compare, regex_tokens, token_units
 from annotator.agreement.report import project_agreement
 from annotator.model import Decision, Document, Sentence, Span, Status, Token
 from annotator.store import Store
@@ -43,10 +44,10 @@ def assert_strict_json(report: dict) -> None:
 def test_exact_and_overlap_matching_per_label():
     a = spans((0, 11, "PERSON"), (16, 29, "PERSON"), (33, 41, "GPE"))
     b = spans((0, 11, "PERSON"), (16, 19, "PERSON"), (33, 41, "LOC"))
-    exact = compare(Side(a), Side(b)).exact.labelled()
+    exact = compare(Side(a), Side(b)).counts.labelled(overlap=False)
     assert exact.per_label["PERSON"].tp == 1 and exact.per_label["GPE"].fn == 1
     assert exact.micro.value == pytest.approx(1 / 3)
-    overlap = compare(Side(a), Side(b)).overlap.labelled()
+    overlap = compare(Side(a), Side(b)).counts.labelled(overlap=True)
     assert overlap.per_label["PERSON"].tp == 2
     assert overlap.micro.value == pytest.approx(2 / 3)
     assert overlap.macro.value == pytest.approx((1 + 0 + 0) / 3)
@@ -55,7 +56,7 @@ def test_exact_and_overlap_matching_per_label():
 def test_overlap_matching_is_one_to_one():
     a = spans((0, 20, "ORG"))
     b = spans((0, 8, "ORG"), (10, 20, "ORG"), (2, 30, "ORG"))
-    counts = compare(Side(a), Side(b)).overlap.labelled().per_label["ORG"]
+    counts = compare(Side(a), Side(b)).counts.labelled(overlap=True).per_label["ORG"]
     assert (counts.tp, counts.fp, counts.fn) == (1, 2, 0)
 
 
@@ -63,7 +64,7 @@ def test_alignment_explains_each_difference():
     a = spans((0, 11, "PERSON"), (16, 29, "PERSON"), (33, 41, "GPE"), (45, 53, "DATE"))
     b = spans((0, 11, "PERSON"), (16, 19, "PERSON"), (33, 41, "LOC"), (67, 73, "EVENT"))
     comparison = compare(Side(a), Side(b))
-    assert comparison.agreed == {"PERSON": 1}
+    assert comparison.counts.matched(overlap=False) == {"PERSON": 1}
     kinds = [item.kind for item in comparison.differences]
     assert kinds == ["extent", "label", "only_a", "only_b"]
 
@@ -71,8 +72,19 @@ def test_alignment_explains_each_difference():
 def test_token_labels_prefer_the_innermost_span():
     tokens = regex_tokens("New York City Hall")
     starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
-    labels = token_labels(starts, ends, spans((0, 18, "FAC"), (0, 13, "GPE")))
-    assert labels == {0: "GPE", 1: "GPE", 2: "GPE", 3: "FAC"}
+    units = token_units(starts, ends, [{(0, 18, "FAC"), (0, 13, "GPE")}])
+    assert units == Counter({("GPE",): 3, ("FAC",): 1})
+
+
+def test_token_units_lay_out_shared_spans_once_and_each_annotators_own():
+    """Spans everyone marked label alike; one annotator's own span overrides them only where
+    it is the more specific, and an annotator absent from the document gives None."""
+    tokens = regex_tokens("New York City Hall is open")
+    starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
+    hall, city = (0, 18, "FAC"), (0, 13, "GPE")
+    units = token_units(starts, ends, [{hall, city}, {hall}, {hall, (19, 21, "ORG")}, None])
+    assert units == Counter({("GPE", "FAC", "FAC", None): 3, ("FAC", "FAC", "FAC", None): 1,
+                             ("O", "O", "ORG", None): 1, ("O", "O", "O", None): 1})
 
 
 def test_token_kappa_matches_scikit_learn_on_stored_tokens(store, doc):
@@ -264,7 +276,8 @@ def test_parallel_run_gives_the_same_report(store, monkeypatch):
                                         (*find(TEXT, "New York"), "GPE")])
         annotate(store, doc_id, "bob", [(*find(TEXT, "Mike Pompeo"), "PERSON"),
                                         (*find(TEXT, "New York"), "LOC" if n % 2 else "GPE")])
-    monkeypatch.setattr(report_module, "CHUNK", 2)
+    monkeypatch.setattr(report_module, "CHUNK", 1)
+    monkeypatch.setattr(report_module, "PARALLEL", 4)
     seen = []
     parallel = project_agreement(store, workers=2, progress=lambda done, total: seen.append(
         (done, total)))
@@ -292,14 +305,13 @@ span_lists = st.lists(
 @given(span_lists, span_lists)
 def test_matching_properties(a, b):
     forward, backward = compare(Side(a), Side(b)), compare(Side(b), Side(a))
-    exact, overlap = forward.exact.total, forward.overlap.total
-    assert exact.f1 == backward.exact.total.f1  # F1 does not care who is the reference
+    exact, overlap = forward.counts.total(overlap=False), forward.counts.total(overlap=True)
+    assert exact.f1 == backward.counts.total(overlap=False).f1  # F1 is symmetric
     assert overlap.tp >= exact.tp  # an exact match is an overlap match
     assert overlap.tp <= min(len(a), len(b))  # one-to-one
     # every span is either matched exactly or shown as a difference, once
-    assert sum(forward.agreed.values()) + sum(d.a is not None for d in forward.differences) \
-        == len(a)
-    assert sum(forward.agreed.values()) + sum(d.b is not None for d in forward.differences) \
-        == len(b)
+    agreed = sum(forward.counts.matched(overlap=False).values())
+    assert agreed + sum(d.a is not None for d in forward.differences) == len(a)
+    assert agreed + sum(d.b is not None for d in forward.differences) == len(b)
     if a:
-        assert compare(Side(a), Side(a)).exact.total.f1.value == 1.0
+        assert compare(Side(a), Side(a)).counts.total(overlap=False).f1.value == 1.0

@@ -5,8 +5,13 @@ Matching is one-to-one. Exact matches are paired first (a multiset intersection)
 matching then pairs the remaining spans greedily by overlap length, which is what a person
 looking at the text would pair. Candidate pairs come from a sorted sweep over the few spans
 left after exact matching, so the cost per document grows with the number of spans, not its
-square. The functions take anything with `start`, `end`, `label`, `kind` and `key` like a
+square. The functions take anything with `start`, `end`, `label`, `kind` and `id` like a
 `Span` (the corpus reader passes lighter tuples).
+
+A corpus holds millions of spans, so the per-span work is done by C-level iteration
+(`attrgetter`, set operations, `compress`, `Counter` over a `map`) wherever that reads as
+plainly as a Python loop: the Python-level work per document is then about the few spans the
+annotators disagree on.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import repeat
+from operator import attrgetter, itemgetter
 
 from annotator.agreement.measures import PRF, LabelledF1
 from annotator.model import Annotations, Span
@@ -25,36 +31,54 @@ from annotator.model import Annotations, Span
 FALLBACK_TOKEN = re.compile(r"\w+|[^\w\s]")
 #: The token label for "outside any span".
 OUTSIDE = "O"
+#: What two layers compare within one kind of span: (start, end, label), `Span.key` without
+#: the kind, which a `Side` holds one of (hashing `SpanKind`, an Enum, runs Python code).
+Key = tuple[int, int, str]
+_KEY_LABEL = itemgetter(2)
+_LABEL = attrgetter("label")
+_REGION = attrgetter("start", "end")
 
 
 def regex_tokens(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in FALLBACK_TOKEN.finditer(text)]
 
 
-def _overlapping_pairs(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
-    """Index pairs (i, j) with a[i] and b[j] overlapping, without comparing all pairs."""
+#: Two overlapping spans a[i] and b[j] as the matchings weigh them: (same extent, same label,
+#: overlap length, i, j). A plain tuple: the fastest to make and to sort by its fields.
+Candidate = tuple[bool, bool, int, int, int]
+_SAME_LABEL = itemgetter(1)
+#: Preferences of the two matchings (see `compare`) as sort keys.
+_BY_OVERLAP = itemgetter(2)
+_BY_LIKENESS = itemgetter(0, 1, 2)
+
+
+def _candidates(a: Sequence[Span], b: Sequence[Span]) -> list[Candidate]:
+    """Every overlapping pair of an a span and a b span, without comparing all pairs."""
     if not a or not b:
         return []
-    order = sorted(range(len(b)), key=lambda j: b[j].start)
-    starts = [b[j].start for j in order]
-    longest = max(s.end - s.start for s in b)
-    pairs = []
-    for i, span in enumerate(a):
-        # b spans starting at or after span.start - longest + 1 may reach into span.
-        lo = bisect_left(starts, span.start - longest + 1)
-        hi = bisect_left(starts, span.end)
-        pairs.extend((i, order[k]) for k in range(lo, hi) if b[order[k]].end > span.start)
-    return pairs
+    b_starts = [s.start for s in b]
+    order = sorted(range(len(b)), key=b_starts.__getitem__)
+    starts = [b_starts[j] for j in order]
+    longest = max([s.end - s.start for s in b])
+    out = []
+    for i, x in enumerate(a):
+        # b spans starting at or after x.start - longest + 1 may reach into x.
+        for k in range(bisect_left(starts, x.start - longest + 1), bisect_left(starts, x.end)):
+            y = b[order[k]]
+            if y.end > x.start:
+                out.append((x.start == y.start and x.end == y.end, x.label == y.label,
+                            min(x.end, y.end) - max(x.start, y.start), i, order[k]))
+    return out
 
 
-def _greedy(a: Sequence[Span], b: Sequence[Span], overlapping: list[tuple[int, int]],
-            preference: Callable[[Span, Span], tuple]) -> list[tuple[int, int]]:
-    """One-to-one pairs among the `overlapping` index pairs, best `preference` first."""
-    candidates = sorted(overlapping, key=lambda p: preference(a[p[0]], b[p[1]]), reverse=True)
+def _greedy(candidates: list[Candidate],
+            preference: Callable[[Candidate], tuple | int]) -> list[tuple[int, int]]:
+    """One-to-one index pairs among the candidates, best `preference` first (ties: in the
+    candidates' order)."""
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen = []
-    for i, j in candidates:
+    for *_, i, j in sorted(candidates, key=preference, reverse=True):
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
@@ -62,32 +86,54 @@ def _greedy(a: Sequence[Span], b: Sequence[Span], overlapping: list[tuple[int, i
     return chosen
 
 
-def _overlap(x: Span, y: Span) -> int:
-    return min(x.end, y.end) - max(x.start, y.start)
-
-
 @dataclass
 class MatchCounts:
-    """Per label: how many spans were matched, and how many each side marked."""
+    """Per label: how many spans each side marked, how many of a's found no exact match, and how
+    many of those were then matched by overlap (same label only).
 
-    matched: Counter = field(default_factory=Counter)
+    The matches follow: exact = marked by a - unmatched, overlap = exact + by overlap. Counting
+    what differs rather than what agrees keeps the work per document with the few
+    disagreements. A document's counts are summed over a corpus with `add`.
+    """
+
     a: Counter = field(default_factory=Counter)
     b: Counter = field(default_factory=Counter)
+    unmatched: dict[str, int] = field(default_factory=Counter)
+    by_overlap: dict[str, int] = field(default_factory=Counter)
 
-    @property
-    def total(self) -> PRF:
-        tp = sum(self.matched.values())
+    def matched(self, overlap: bool) -> Counter:
+        """Labels of the matches (only those with some)."""
+        matched = Counter({label: n - self.unmatched.get(label, 0)
+                           for label, n in self.a.items()})
+        if overlap:
+            matched.update(self.by_overlap)
+        return +matched
+
+    def total(self, overlap: bool) -> PRF:
+        tp = sum(self.a.values()) - sum(self.unmatched.values())
+        if overlap:
+            tp += sum(self.by_overlap.values())
         return PRF(tp, sum(self.b.values()) - tp, sum(self.a.values()) - tp)
 
-    def labelled(self) -> LabelledF1:
+    def labelled(self, overlap: bool) -> LabelledF1:
+        matched = self.matched(overlap)
         return LabelledF1({
-            label: PRF(self.matched[label], self.b[label] - self.matched[label],
-                       self.a[label] - self.matched[label])
+            label: PRF(matched[label], self.b[label] - matched[label],
+                       self.a[label] - matched[label])
             for label in sorted(self.a.keys() | self.b.keys())
         })
 
+    def add(self, other: MatchCounts) -> None:
+        """Count in another comparison's (or corpus part's) figures."""
+        for total, part in ((self.a, other.a), (self.b, other.b),
+                            (self.unmatched, other.unmatched),
+                            (self.by_overlap, other.by_overlap)):
+            for label, n in part.items():
+                total[label] = total.get(label, 0) + n
 
-class Aligned(NamedTuple):
+
+@dataclass(slots=True)
+class Aligned:
     """A span of a facing its counterpart in b; either side None when the other has nothing.
     `start` and `end` bound both."""
 
@@ -95,14 +141,6 @@ class Aligned(NamedTuple):
     b: Span | None
     start: int
     end: int
-
-    @classmethod
-    def of(cls, a: Span | None, b: Span | None) -> Aligned:
-        if a is None:
-            return cls(None, b, b.start, b.end)
-        if b is None:
-            return cls(a, None, a.start, a.end)
-        return cls(a, b, min(a.start, b.start), max(a.end, b.end))
 
     @property
     def kind(self) -> str:
@@ -121,10 +159,7 @@ class Aligned(NamedTuple):
 class Comparison:
     """Two annotators' spans of one kind on one document, compared every way at once."""
 
-    exact: MatchCounts
-    overlap: MatchCounts
-    #: labels of the spans both marked identically (the confusion matrix diagonal)
-    agreed: Counter
+    counts: MatchCounts
     #: every span not matched exactly, paired with its best counterpart, in text order
     differences: list[Aligned]
 
@@ -133,32 +168,35 @@ class Side:
     """One annotator's spans of one kind on one document, with the counts every comparison
     needs, computed once however many annotators they are compared with."""
 
-    __slots__ = ("by_key", "labels", "spans")
+    __slots__ = ("index", "key_set", "keys", "labels", "spans")
 
     def __init__(self, spans: Sequence[Span]):
         self.spans = list(spans)
-        self.labels = Counter(s.label for s in self.spans)
-        by_key = {s.key: s for s in self.spans}
-        #: key -> span when no two spans share a key (nearly always), else None
-        self.by_key = by_key if len(by_key) == len(self.spans) else None
+        self.keys: list[Key] = [(s.start, s.end, s.label) for s in self.spans]
+        self.labels = Counter(map(_KEY_LABEL, self.keys))
+        index = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        #: the distinct keys, as a set: it keeps their hashes, so comparisons with every other
+        #: annotator do not hash them again
+        self.key_set = set(index)
+        #: key -> position when no two spans share a key (nearly always), else None
+        self.index = index if len(index) == len(self.keys) else None
+
+    def having(self, keys: set) -> list[Span]:
+        """The spans with these keys (of unique ones), in their order."""
+        return [self.spans[i] for i in sorted(map(self.index.__getitem__, keys))]
 
 
-def _exact(a: Side, b: Side) -> tuple[Counter, list[Span], list[Span]]:
-    """Labels of the exact matches (not to be modified), and each side's unmatched spans."""
-    if a.by_key is not None and b.by_key is not None:
-        if a.by_key.keys() == b.by_key.keys():  # full agreement, the common case
-            return a.labels, [], []
-        common = a.by_key.keys() & b.by_key.keys()
-        if not common:
-            return Counter(), a.spans, b.spans
-        agreed = Counter(key[2] for key in common)
-        return (agreed, [s for k, s in a.by_key.items() if k not in common],
-                [s for k, s in b.by_key.items() if k not in common])
-    shared = Counter(s.key for s in a.spans) & Counter(s.key for s in b.spans)
-    agreed = Counter()
-    for key, n in shared.items():
-        agreed[key[2]] += n
-    return agreed, _unmatched(a.spans, shared), _unmatched(b.spans, shared)
+def _exact(a: Side, b: Side) -> tuple[list[Span], list[Span]]:
+    """Each side's spans that have no exact match on the other (a multiset difference).
+
+    With unique keys it is a set difference of the keys, then a look-up of the few spans left.
+    """
+    if a.index is not None and b.index is not None:
+        if a.key_set == b.key_set:  # full agreement
+            return [], []
+        return a.having(a.key_set - b.key_set), b.having(b.key_set - a.key_set)
+    shared = Counter(a.keys) & Counter(b.keys)
+    return _unmatched(a, shared), _unmatched(b, shared)
 
 
 def compare(a: Side, b: Side) -> Comparison:
@@ -169,41 +207,45 @@ def compare(a: Side, b: Side) -> Comparison:
     overlap first; for the alignment shown to people the preference is same extent (a label
     disagreement), then same label with the largest overlap, then any overlap.
     """
-    agreed, rest_a, rest_b = _exact(a, b)
-    same_label = agreed
+    rest_a, rest_b = _exact(a, b)
+    unmatched = _count(map(_LABEL, rest_a))
+    by_overlap: dict[str, int] = {}
     differences: list[Aligned] = []
     if rest_a and rest_b:
-        same_label = Counter(agreed)
-        overlapping = _overlapping_pairs(rest_a, rest_b)
-        for i, j in _greedy(rest_a, rest_b, overlapping,
-                            lambda x, y: (x.label == y.label, _overlap(x, y))):
-            if rest_a[i].label == rest_b[j].label:
-                same_label[rest_a[i].label] += 1
-        chosen = _greedy(rest_a, rest_b, overlapping, lambda x, y: (
-            (x.start, x.end) == (y.start, y.end), x.label == y.label, _overlap(x, y)))
-        differences = [Aligned.of(rest_a[i], rest_b[j]) for i, j in chosen]
+        candidates = _candidates(rest_a, rest_b)
+        # Only same-label pairs count; preferring them first, the greedy matching pairs them
+        # exactly as it does among them alone.
+        by_overlap = _count(rest_a[i].label for i, _ in _greedy(
+            list(filter(_SAME_LABEL, candidates)), _BY_OVERLAP))
+        chosen = _greedy(candidates, _BY_LIKENESS)
+        for i, j in chosen:
+            x, y = rest_a[i], rest_b[j]
+            differences.append(Aligned(x, y, min(x.start, y.start), max(x.end, y.end)))
         paired_a = {i for i, _ in chosen}
         paired_b = {j for _, j in chosen}
         rest_a = [s for i, s in enumerate(rest_a) if i not in paired_a]
         rest_b = [s for j, s in enumerate(rest_b) if j not in paired_b]
-    differences.extend(Aligned(s, None, s.start, s.end) for s in rest_a)
-    differences.extend(Aligned(None, s, s.start, s.end) for s in rest_b)
+    differences += [Aligned(s, None, s.start, s.end) for s in rest_a]
+    differences += [Aligned(None, s, s.start, s.end) for s in rest_b]
     if len(differences) > 1:
-        differences.sort(key=_region)
-    return Comparison(MatchCounts(agreed, a.labels, b.labels),
-                      MatchCounts(same_label, a.labels, b.labels), agreed, differences)
+        differences.sort(key=_REGION)
+    return Comparison(MatchCounts(a.labels, b.labels, unmatched, by_overlap), differences)
 
 
-def _region(item: Aligned) -> tuple[int, int]:
-    return item[2:]
+def _count(items: Iterable[str]) -> dict[str, int]:
+    """How many times each item occurs, for the handful a comparison leaves over (a plain
+    dict: a `Counter` costs several times more to make than to fill with a few items)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
 
 
-def _unmatched(spans: list[Span], shared: Counter) -> list[Span]:
+def _unmatched(side: Side, shared: Counter) -> list[Span]:
     """The spans left once the exact matches counted in `shared` are taken out."""
     budget = Counter(shared)
     rest = []
-    for span in spans:
-        key = span.key
+    for span, key in zip(side.spans, side.keys, strict=True):
         if budget[key] > 0:
             budget[key] -= 1
         else:
@@ -211,36 +253,91 @@ def _unmatched(spans: list[Span], shared: Counter) -> list[Span]:
     return rest
 
 
-def token_labels(starts: Sequence[int], ends: Sequence[int],
-                 spans: Sequence[Span]) -> dict[int, str]:
-    """Label of every token a span touches (index -> label); the others are `O`. `starts` and
-    `ends` are the tokens' offsets (computed once per document, whatever the annotators).
+def token_units(starts: Sequence[int], ends: Sequence[int],
+                layers: Sequence[set[Key] | None]) -> Counter:
+    """A document's tokens as κ and α see them: the tuple of labels each annotator gives a
+    token (None for an annotator not on the document), counted. `starts` and `ends` are the
+    tokens' offsets; `layers` holds each annotator's entity keys (start, end, label).
 
-    A token inside several spans (nesting, overlaps) takes the shortest span's label, so the
-    most specific annotation wins; ties go to the label that sorts first. Cost: the number of
-    covered tokens plus a binary search per span.
+    A token outside every span is `O`; one inside several spans (nesting, overlaps) takes the
+    shortest span's label, so the most specific annotation wins, ties going to the label that
+    sorts first. The spans every annotator marked label their tokens alike, so they are laid
+    out once; each annotator's other spans are laid out apart, and only the tokens these reach
+    are looked at annotator by annotator.
     """
-    labels: dict[int, str] = {}
-    for span in sorted(spans, key=lambda s: (s.end - s.start, s.label), reverse=True):
-        first = bisect_right(ends, span.start)
-        last = bisect_left(starts, span.end)
-        for index in range(first, last):
-            labels[index] = span.label
-    return labels
+    present = [keys for keys in layers if keys is not None]
+    shared = present[0].intersection(*present[1:]) if present else set()
+    common = _cover(starts, ends, shared)
+    own = [None if keys is None else _cover(starts, ends, keys - shared) for keys in layers]
+    contested = set().union(*filter(None, own))
+    alone = {t: common[t][1] if t in common else OUTSIDE for t in contested}
+    units = Counter(zip(*(repeat(None, len(alone)) if mine is None else
+                          _labels(alone, common, mine) for mine in own), strict=True))
+    alike = Counter(label for t, (_, label) in common.items() if t not in contested)
+    for label, n in alike.items():
+        units[tuple(None if mine is None else label for mine in own)] += n
+    outside = len(starts) - len(contested) - sum(alike.values())
+    units[tuple(None if mine is None else OUTSIDE for mine in own)] += outside
+    return units
 
 
-def argument_tuples(annotations: Annotations, keep: set[int] | None = None) -> Counter:
+def _labels(alone: dict[int, str], common: dict[int, tuple[int, str]],
+            own: dict[int, tuple[int, str]]) -> Iterable[str]:
+    """One annotator's labels of the contested tokens: by the shared spans (`alone`), except
+    where one of their own spans is the more specific."""
+    labels = alone.copy()
+    for t, covering in own.items():
+        shared = common.get(t)
+        if shared is None or covering < shared:
+            labels[t] = covering[1]
+    return labels.values()
+
+
+def _cover(starts: Sequence[int], ends: Sequence[int],
+           keys: Collection[Key]) -> dict[int, tuple[int, str]]:
+    """Token index -> (length, label) of the span that labels it (see `token_units`). Cost: the
+    covered tokens plus a binary search per span; the spans are sorted by preference only when
+    two of them share a token (otherwise their order cannot change the result)."""
+    covering, painted = _paint(starts, ends, keys)
+    if painted > len(covering):
+        covering, _ = _paint(starts, ends, sorted(keys, key=_specificity, reverse=True))
+    return covering
+
+
+def _paint(starts: Sequence[int], ends: Sequence[int],
+           keys: Iterable[Key]) -> tuple[dict[int, tuple[int, str]], int]:
+    """Token index -> (length, label), later spans overwriting earlier ones, and how many tokens
+    were painted (more than were covered when spans share tokens)."""
+    covering: dict[int, tuple[int, str]] = {}
+    painted = 0
+    for start, end, label in keys:
+        tokens = range(bisect_right(ends, start), bisect_left(starts, end))
+        value = (end - start, label)
+        for index in tokens:
+            covering[index] = value
+        painted += len(tokens)
+    return covering, painted
+
+
+def _specificity(key: Key) -> tuple[int, str]:
+    start, end, label = key
+    return end - start, label
+
+
+def argument_tuples(annotations: Annotations, keep: set[int] | None = None) -> dict[tuple, int]:
     """Event arguments as comparable tuples: (trigger start, end, type, role, argument start,
     argument end). The argument's entity label is left out on purpose: it is measured by span
     agreement, and counting it twice would punish one label error twice. `keep` restricts to
     triggers with those ids (a label filter)."""
-    by_id = annotations.span_by_id()
-    out: Counter = Counter()
+    out: dict[tuple, int] = {}
+    if not annotations.arguments:
+        return out
+    by_id = {s.id: s for s in annotations.spans}
     for argument in annotations.arguments:
         trigger = by_id.get(argument.trigger_id)
         target = by_id.get(argument.argument_id)
         if trigger is None or target is None or (keep is not None and trigger.id not in keep):
             continue
-        out[(trigger.start, trigger.end, trigger.label, argument.role, target.start,
-             target.end)] += 1
+        key = (trigger.start, trigger.end, trigger.label, argument.role, target.start, target.end)
+        out[key] = out.get(key, 0) + 1
     return out

@@ -24,11 +24,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Score:
-    """A measure's value, or None with the reason it is not defined."""
+class Score(NamedTuple):
+    """A measure's value, or None with the reason it is not defined.
+
+    Like `PRF`, a named tuple: a report makes several per document and pair, and a tuple is
+    made several times faster than a frozen dataclass."""
 
     value: float | None
     reason: str | None = None
@@ -46,15 +49,14 @@ def _ratio(numerator: float, denominator: float, reason: str) -> Score:
     return Score(numerator / denominator) if denominator else Score.undefined(reason)
 
 
-@dataclass(frozen=True)
-class PRF:
+class PRF(NamedTuple):
     """Match counts of one comparison (b against reference a)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
 
-    def __add__(self, other: PRF) -> PRF:
+    def __add__(self, other: PRF) -> PRF:  # sums the counts (a tuple would concatenate)
         return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
     @property
@@ -103,29 +105,42 @@ class LabelledF1:
         return LabelledF1(merged)
 
 
-def prf_from_multisets(a: Counter, b: Counter) -> PRF:
+def prf_from_multisets(a: Mapping[Hashable, int], b: Mapping[Hashable, int]) -> PRF:
     """Counts for two multisets of comparable items (exact matching)."""
-    tp = sum((a & b).values())
+    tp = sum(min(n, b.get(item, 0)) for item, n in a.items())
     return PRF(tp, sum(b.values()) - tp, sum(a.values()) - tp)
 
 
 def cohen_kappa_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> Score:
-    """Cohen's κ from counts of (label by a, label by b) over the items both labelled.
+    """Cohen's κ from counts of (label by a, label by b) over the items both labelled."""
+    return cohen_kappa_of(pairs.items())
 
-    Integer arithmetic until the final division, so perfect agreement gives exactly 1.0.
-    """
-    n = sum(pairs.values())
-    if n == 0:
-        return Score.undefined("no items to compare")
-    agree = 0
-    first: Counter = Counter()
-    second: Counter = Counter()
-    for (x, y), count in pairs.items():
-        first[x] += count
-        second[y] += count
+
+def cohen_kappa_of(counted: Iterable[tuple[tuple[Hashable, Hashable], int]]) -> Score:
+    """Cohen's κ from ((label by a, label by b), count) items over the items both labelled; a
+    pair of labels may come more than once (its counts add up), so counts can be streamed
+    from another tally without building a table first."""
+    n = agree = 0
+    first: dict[Hashable, int] = {}  # plain dicts: a report scores every document pair
+    second: dict[Hashable, int] = {}
+    for (x, y), count in counted:
+        n += count
+        first[x] = first.get(x, 0) + count
+        second[y] = second.get(y, 0) + count
         if x == y:
             agree += count
-    chance = sum(first[c] * second[c] for c in first)
+    return cohen_kappa_from(n, agree, first, second)
+
+
+def cohen_kappa_from(n: int, agree: int, first: Mapping[Hashable, int],
+                     second: Mapping[Hashable, int]) -> Score:
+    """Cohen's κ from what it is made of: n items, `agree` of them given the same label by
+    both, and how many items each annotator gave each label (`first`, `second`; they make the
+    agreement expected by chance). Integer arithmetic until the final division, so perfect
+    agreement gives exactly 1.0."""
+    if n == 0:
+        return Score.undefined("no items to compare")
+    chance = sum(n_c * second.get(c, 0) for c, n_c in first.items())
     if chance == n * n:
         return Score.undefined("both annotators used one and the same label for every item")
     return Score((n * agree - chance) / (n * n - chance))

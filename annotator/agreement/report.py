@@ -26,27 +26,27 @@ import gc
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations, islice
+from typing import NamedTuple
 
 from annotator.agreement.collect import DocumentLayers, coverage, read_documents
 from annotator.agreement.matching import (
-    OUTSIDE,
     Aligned,
-    Comparison,
     MatchCounts,
     Side,
     argument_tuples,
     compare,
-    token_labels,
+    token_units,
 )
 from annotator.agreement.measures import (
     PRF,
     LabelledF1,
     Score,
-    cohen_kappa_counts,
+    cohen_kappa_from,
+    cohen_kappa_of,
     confusion_table,
     fleiss_kappa,
     krippendorff_alpha_counts,
@@ -61,8 +61,10 @@ from annotator.store import Store
 NOTHING = "(none)"
 #: Characters of text shown on each side of a disagreement.
 CONTEXT = 60
-#: Fewest documents per worker process when measuring in parallel.
-CHUNK = 500
+#: Fewest documents per chunk when measuring in parallel.
+CHUNK = 100
+#: Fewest documents worth measuring in parallel (starting other processes takes a while).
+PARALLEL = 1000
 #: How many disagreements a report lists by default (all are counted): enough to read and to
 #: browse; curation goes document by document through `adjudication.differences` anyway.
 LISTED = 10_000
@@ -103,90 +105,114 @@ class _View:
 
     entities: Side
     triggers: Side
-    arguments: Counter
-    tokens: dict[int, str]
+    arguments: dict[tuple, int]
 
     @classmethod
-    def of(cls, annotations: Annotations, starts: list[int], ends: list[int],
-           labels: Collection[str] | None) -> _View:
+    def of(cls, annotations: Annotations, labels: Collection[str] | None) -> _View:
         spans = annotations.spans if labels is None else [
             s for s in annotations.spans if s.label in labels]
-        entities = [s for s in spans if s.kind is SpanKind.ENTITY]
-        triggers = [s for s in spans if s.kind is SpanKind.TRIGGER]
+        entity, trigger = SpanKind.ENTITY, SpanKind.TRIGGER
+        entities = [s for s in spans if s.kind is entity]
+        triggers = [s for s in spans if s.kind is trigger]
         keep = {t.id for t in triggers} if labels is not None else None
-        return cls(Side(entities), Side(triggers), argument_tuples(annotations, keep),
-                   token_labels(starts, ends, entities))
-
-
-@dataclass
-class _KindTotals:
-    """Corpus counts of one pair for one kind of span; exact and overlap share the sides."""
-
-    a: Counter = field(default_factory=Counter)
-    b: Counter = field(default_factory=Counter)
-    exact: Counter = field(default_factory=Counter)
-    overlap: Counter = field(default_factory=Counter)
-
-    def add(self, comparison: Comparison) -> None:
-        for total, part in ((self.a, comparison.exact.a), (self.b, comparison.exact.b),
-                            (self.exact, comparison.exact.matched),
-                            (self.overlap, comparison.overlap.matched)):
-            for label, n in part.items():
-                total[label] = total.get(label, 0) + n
-
-    def merge(self, other: _KindTotals) -> None:
-        for mine, theirs in ((self.a, other.a), (self.b, other.b), (self.exact, other.exact),
-                             (self.overlap, other.overlap)):
-            mine.update(theirs)
-
-    def counts(self, overlap: bool) -> LabelledF1:
-        return MatchCounts(self.overlap if overlap else self.exact, self.a, self.b).labelled()
+        return cls(Side(entities), Side(triggers), argument_tuples(annotations, keep))
 
 
 @dataclass
 class _PairTotals:
+    """Corpus counts of one pair (its token label pairs are counted in the builder's units)."""
+
     documents: int = 0
-    entities: _KindTotals = field(default_factory=_KindTotals)
-    triggers: _KindTotals = field(default_factory=_KindTotals)
+    entities: MatchCounts = field(default_factory=MatchCounts)
+    triggers: MatchCounts = field(default_factory=MatchCounts)
     arguments: PRF = field(default_factory=PRF)
-    tokens: Counter = field(default_factory=Counter)
+    #: the entity differences, (label by a, label by b); exact matches are added at the end
     confusion: Counter = field(default_factory=Counter)
     disagreements: int = 0
 
     def merge(self, other: _PairTotals) -> None:
         self.documents += other.documents
-        self.entities.merge(other.entities)
-        self.triggers.merge(other.triggers)
+        self.entities.add(other.entities)
+        self.triggers.add(other.triggers)
         self.arguments += other.arguments
-        self.tokens.update(other.tokens)
         self.confusion.update(other.confusion)
         self.disagreements += other.disagreements
 
+    def confusion_table(self) -> dict:
+        pairs = Counter(self.confusion)
+        for label, n in self.entities.matched(overlap=False).items():
+            pairs[label, label] += n
+        return confusion_table(pairs, NOTHING)
 
-def _token_pairs(units: Counter, i: int, j: int) -> Counter:
-    """(label by annotator i, label by annotator j) counts out of a document's label tuples."""
-    pairs: Counter = Counter()
+
+def _label_pairs(units: Counter, i: int, j: int) -> Iterator[tuple[tuple[str, str], int]]:
+    """((label by annotator i, label by annotator j), count) out of token label tuples, over
+    the tokens both labelled (a corpus's units hold documents one of them did not work on)."""
     for labels, n in units.items():
-        pairs[labels[i], labels[j]] += n
-    return pairs
+        x, y = labels[i], labels[j]
+        if x is not None and y is not None:
+            yield (x, y), n
 
 
-def _span_json(span: Span | None, text: str) -> dict | None:
-    if span is None:
-        return None
-    return {"start": span.start, "end": span.end, "label": span.label,
-            "text": text[span.start:span.end]}
+def _label_counts(units: Counter, i: int) -> dict[str, int]:
+    """How many tokens annotator i gave each label, out of a document's token label tuples."""
+    counts: dict[str, int] = {}
+    for labels, n in units.items():
+        counts[labels[i]] = counts.get(labels[i], 0) + n
+    return counts
 
 
-def _disagreement(doc: DocumentLayers, a: str, b: str, item: Aligned) -> dict:
-    start, end = item.start, item.end
-    lo = max(0, start - CONTEXT)
-    return {
-        "doc_id": doc.doc_id, "document": doc.name, "a": a, "b": b,
-        "kind": (item.a or item.b).kind.value, "type": item.kind, "start": start, "end": end,
-        "a_span": _span_json(item.a, doc.text), "b_span": _span_json(item.b, doc.text),
-        "context": {"start": lo, "text": doc.text[lo:end + CONTEXT]},
-    }
+def _agreeing(units: Counter, i: int, j: int) -> int:
+    """How many tokens annotators i and j gave the same label."""
+    return sum([n for labels, n in units.items() if labels[i] == labels[j]])
+
+
+class _Listed(NamedTuple):
+    """A disagreement to list, as plain values until the report is written: a parallel run's
+    parts each list up to the cap and only the first part's usually make the report, so what
+    the others list should cost little to make and to send back."""
+
+    doc_id: int
+    document: str
+    a: str
+    b: str
+    kind: str
+    type: str
+    start: int
+    end: int
+    #: (start, end, label) of each side's span, or None
+    a_span: tuple[int, int, str] | None
+    b_span: tuple[int, int, str] | None
+    #: the text around the disagreement, and where it starts
+    context_start: int
+    context: str
+
+    @classmethod
+    def of(cls, doc: DocumentLayers, a: str, b: str, item: Aligned) -> _Listed:
+        lo = max(0, item.start - CONTEXT)
+        return cls(doc.doc_id, doc.name, a, b, (item.a or item.b).kind.value, item.kind,
+                   item.start, item.end, _values(item.a), _values(item.b), lo,
+                   doc.text[lo:item.end + CONTEXT])
+
+    def json(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "document": self.document, "a": self.a, "b": self.b,
+            "kind": self.kind, "type": self.type, "start": self.start, "end": self.end,
+            "a_span": self._span_json(self.a_span), "b_span": self._span_json(self.b_span),
+            "context": {"start": self.context_start, "text": self.context},
+        }
+
+    def _span_json(self, span: tuple[int, int, str] | None) -> dict | None:
+        if span is None:
+            return None
+        start, end, label = span
+        lo = self.context_start  # the span lies within the context
+        return {"start": start, "end": end, "label": label,
+                "text": self.context[start - lo:end - lo]}
+
+
+def _values(span: Span | None) -> tuple[int, int, str] | None:
+    return None if span is None else (span.start, span.end, span.label)
 
 
 #: Per-document figures: means over the pairs who worked on it (and their names in reasons).
@@ -210,12 +236,12 @@ class _Builder:
         self.tokenisation: Counter = Counter()
 
     def add(self, doc: DocumentLayers) -> None:
-        starts = [t[0] for t in doc.tokens]
-        ends = [t[1] for t in doc.tokens]
-        views = {a: _View.of(doc.layers[a], starts, ends, self.labels)
+        views = {a: _View.of(doc.layers[a], self.labels)
                  for a in self.annotators if a in doc.layers}
         self.tokenisation[doc.tokenisation] += 1
-        units = self._units(len(doc.tokens), views)
+        units = token_units([t[0] for t in doc.tokens], [t[1] for t in doc.tokens],
+                            [views[a].entities.key_set if a in views else None
+                             for a in self.annotators])
         self.units.update(units)
         record: dict = {
             "id": doc.doc_id, "name": doc.name, "tokens": len(doc.tokens),
@@ -224,16 +250,23 @@ class _Builder:
             "triggers": {a: len(v.triggers.spans) for a, v in views.items()},
             "pairs": [],
         }
+        # Token κ of each pair: the label counts of each annotator are shared by their pairs.
+        used = {i: _label_counts(units, i) for i, a in enumerate(self.annotators) if a in views}
         for (i, a), (j, b) in combinations(enumerate(self.annotators), 2):
             if a in views and b in views:
-                record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b],
-                                                      _token_pairs(units, i, j)))
+                kappa = cohen_kappa_from(len(doc.tokens), _agreeing(units, i, j), used[i],
+                                         used[j])
+                record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b], kappa))
         for key, what in _DOCUMENT_MEANS:
             put(record, key, mean_score((p[key] for p in record["pairs"]), what))
         record["disagreements"] = sum(p["disagreements"] for p in record["pairs"])
         self.documents.append(record)
 
-    def _list(self, items: Iterable[dict]) -> None:
+    def found(self) -> int:
+        """How many disagreements these documents hold (listed or not)."""
+        return sum(totals.disagreements for totals in self.pairs.values())
+
+    def _list(self, items: Iterable[_Listed]) -> None:
         room = None if self.listed is None else self.listed - len(self.disagreements)
         if room is None:
             self.disagreements.extend(items)
@@ -249,42 +282,29 @@ class _Builder:
         self._list(other.disagreements)
         self.tokenisation.update(other.tokenisation)
 
-    def _units(self, n_tokens: int, views: dict[str, _View]) -> Counter:
-        """A document's token label tuples over all annotators (None = not on it), counted."""
-        covered = set().union(*(v.tokens.keys() for v in views.values()))
-        columns = [[views[a].tokens.get(i, OUTSIDE) for i in covered] if a in views
-                   else [None] * len(covered) for a in self.annotators]
-        units = Counter(zip(*columns, strict=True))
-        units[tuple(OUTSIDE if a in views else None for a in self.annotators)] += \
-            n_tokens - len(covered)
-        return units
-
     def _add_pair(self, doc: DocumentLayers, a: str, b: str, va: _View, vb: _View,
-                  tokens: Counter) -> dict:
+                  kappa: Score) -> dict:
         entities = compare(va.entities, vb.entities)
         triggers = compare(va.triggers, vb.triggers)
         arguments = prf_from_multisets(va.arguments, vb.arguments)
         totals = self.pairs[a, b]
         totals.documents += 1
-        totals.entities.add(entities)
-        totals.triggers.add(triggers)
+        totals.entities.add(entities.counts)
+        totals.triggers.add(triggers.counts)
         totals.arguments += arguments
-        totals.tokens.update(tokens)
-        for label, n in entities.agreed.items():
-            totals.confusion[label, label] += n
         for item in entities.differences:
-            totals.confusion[(item.a.label if item.a else NOTHING,
-                              item.b.label if item.b else NOTHING)] += 1
+            key = (item.a.label if item.a else NOTHING, item.b.label if item.b else NOTHING)
+            totals.confusion[key] = totals.confusion.get(key, 0) + 1
         differences = len(entities.differences) + len(triggers.differences)
         if differences:
-            self._list(_disagreement(doc, a, b, item)
+            self._list(_Listed.of(doc, a, b, item)
                        for item in entities.differences + triggers.differences)
         totals.disagreements += differences
         out: dict = {"a": a, "b": b}
-        put(out, "span_f1_exact", entities.exact.total.f1)
-        put(out, "span_f1_overlap", entities.overlap.total.f1)
-        put(out, "cohen_kappa", cohen_kappa_counts(tokens))
-        put(out, "trigger_f1", triggers.exact.total.f1)
+        put(out, "span_f1_exact", entities.counts.total(overlap=False).f1)
+        put(out, "span_f1_overlap", entities.counts.total(overlap=True).f1)
+        put(out, "cohen_kappa", kappa)
+        put(out, "trigger_f1", triggers.counts.total(overlap=False).f1)
         put(out, "argument_f1", arguments.f1)
         out["disagreements"] = differences
         return out
@@ -294,7 +314,8 @@ class _Builder:
             "annotators": self.annotators,
             "documents": len(self.documents),
             "labels": None if self.labels is None else sorted(self.labels),
-            "pairs": [self._pair_json(a, b, t) for (a, b), t in self.pairs.items()],
+            "pairs": [self._pair_json(i, j) for (i, _), (j, _) in
+                      combinations(enumerate(self.annotators), 2)],
         }
         put(report, "fleiss_kappa", self._fleiss())
         put(report, "krippendorff_alpha", self._alpha())
@@ -306,7 +327,7 @@ class _Builder:
                      if self.tokenisation["regex"] else "all documents use their stored tokens"),
         }
         report["per_document"] = self.documents
-        report["disagreements"] = self.disagreements
+        report["disagreements"] = [listed.json() for listed in self.disagreements]
         report["disagreements_total"] = sum(p["disagreements"] for p in report["pairs"])
         if report["disagreements_total"] > len(self.disagreements):
             report["disagreements_note"] = (
@@ -314,18 +335,21 @@ class _Builder:
                 "disagreements are listed (in document order); every one is counted")
         return report
 
-    def _pair_json(self, a: str, b: str, t: _PairTotals) -> dict:
+    def _pair_json(self, i: int, j: int) -> dict:
+        a, b = self.annotators[i], self.annotators[j]
+        t = self.pairs[a, b]
+        tokens = list(_label_pairs(self.units, i, j))
         out: dict = {"a": a, "b": b, "documents": t.documents,
-                     "tokens": sum(t.tokens.values()),
-                     "span_f1": {"exact": f1_block(t.entities.counts(overlap=False)),
-                                 "overlap": f1_block(t.entities.counts(overlap=True))}}
-        put(out, "cohen_kappa", cohen_kappa_counts(t.tokens))
-        put(out, "trigger_f1", t.triggers.counts(overlap=False).micro)
+                     "tokens": sum(n for _, n in tokens),
+                     "span_f1": {"exact": f1_block(t.entities.labelled(overlap=False)),
+                                 "overlap": f1_block(t.entities.labelled(overlap=True))}}
+        put(out, "cohen_kappa", cohen_kappa_of(tokens))
+        put(out, "trigger_f1", t.triggers.labelled(overlap=False).micro)
         put(out, "argument_f1", t.arguments.f1)
-        out["triggers"] = {"exact": f1_block(t.triggers.counts(overlap=False)),
-                           "overlap": f1_block(t.triggers.counts(overlap=True))}
+        out["triggers"] = {"exact": f1_block(t.triggers.labelled(overlap=False)),
+                           "overlap": f1_block(t.triggers.labelled(overlap=True))}
         out["arguments"] = prf_block(t.arguments)
-        out["confusion"] = confusion_table(t.confusion, NOTHING)
+        out["confusion"] = t.confusion_table()
         out["disagreements"] = t.disagreements
         return out
 
@@ -387,40 +411,101 @@ def agreement_report(documents: Iterable[DocumentLayers], annotators: Sequence[s
         return builder.result()
 
 
-def _measure_chunk(path: str, annotators: list[str], labels: list[str] | None,
-                   covered: dict[int, list[str]], listed: int | None) -> _Builder:
-    """One worker process's share: its own Store, its documents, a partial builder."""
+def _measure(store: Store, annotators: list[str], labels: list[str] | None,
+             covered: dict[int, list[str]], listed: int | None,
+             between: Callable[[], None] | None = None) -> _Builder:
+    """A partial builder of these documents; `between` runs after each one."""
     builder = _Builder(annotators, labels, listed)
-    with Store(path, create=False) as store, _gc_paused():
+    with _gc_paused():
         for doc in read_documents(store, covered):
             builder.add(doc)
+            if between is not None:
+                between()
     return builder
+
+
+def _measure_chunk(path: str, annotators: list[str], labels: list[str] | None,
+                   covered: dict[int, list[str]], listed: int | None) -> _Builder:
+    """A worker process's share: its own Store, its documents, a partial builder."""
+    with Store(path, create=False) as store:
+        return _measure(store, annotators, labels, covered, listed)
 
 
 def _measure_in_parallel(store: Store, annotators: list[str], labels: list[str] | None,
                          covered: dict[int, list[str]], workers: int,
                          progress: Progress | None, listed: int | None) -> _Builder:
-    ids = list(covered)
-    size = max(CHUNK, -(-len(ids) // (workers * 4)))
-    chunks = [{d: covered[d] for d in ids[i:i + size]} for i in range(0, len(ids), size)]
-    results: list[_Builder | None] = [None] * len(chunks)
+    """The corpus in chunks, measured by this process and `workers` - 1 others.
+
+    A spawned process first starts an interpreter and imports the project (most of a second),
+    so this process does not wait for them: it measures a chunk whenever it is free, and
+    between its documents hands the next chunk to any other process that is done. Handing
+    chunks out one at a time, in order, also tells each how few disagreements it still needs
+    to list (those of the chunks before it come first).
+    """
+    chunks = _chunks(covered, workers)
+    parts: list[_Builder | None] = [None] * len(chunks)
+    queue = iter(range(len(chunks)))
     done = 0
     context = multiprocessing.get_context("spawn")  # safe beside threads (the GUI's)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {pool.submit(_measure_chunk, str(store.path), annotators, labels, chunk,
-                               listed): n
-                   for n, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(chunks[futures[future]])
-            if progress is not None and progress(done, len(ids)) is False:
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        running: dict[Future, int] = {}
+
+        def hand_out() -> None:
+            for n in islice(queue, 1):
+                running[pool.submit(_measure_chunk, str(store.path), annotators, labels,
+                                    chunks[n], _room(parts[:n], listed))] = n
+
+        def collect() -> None:
+            nonlocal done
+            for future in [f for f in running if f.done()]:
+                n = running.pop(future)
+                parts[n] = future.result()
+                done += len(chunks[n])
+                hand_out()
+                advance(done)
+
+        def advance(count: int) -> None:
+            if progress is not None and progress(count, len(covered)) is False:
                 pool.shutdown(cancel_futures=True)
                 raise Cancelled()
+
+        for _ in range(workers - 1):
+            hand_out()
+        for n in queue:
+            parts[n] = _measure(store, annotators, labels, chunks[n], _room(parts[:n], listed),
+                                collect)
+            done += len(chunks[n])
+            advance(done)
+        while running:
+            wait(running, return_when=FIRST_COMPLETED)
+            collect()
     builder = _Builder(annotators, labels, listed)
     with _gc_paused():
-        for part in results:
+        for part in parts:
             builder.merge(part)
     return builder
+
+
+def _chunks(covered: dict[int, list[str]], processes: int) -> list[dict[int, list[str]]]:
+    """The corpus in chunks of shrinking size, each a fraction of what is left: few hand-outs
+    while there is much to do, and small chunks at the end, so that the processes finish
+    close together."""
+    ids = list(covered)
+    chunks = []
+    first = 0
+    while first < len(ids):
+        size = max(CHUNK, (len(ids) - first) // (processes * 4))
+        chunks.append({d: covered[d] for d in ids[first:first + size]})
+        first += size
+    return chunks
+
+
+def _room(before: list[_Builder | None], listed: int | None) -> int | None:
+    """How many disagreements a chunk may have to list: the cap, less those found in the
+    chunks before it that are already measured (the others may have found none)."""
+    if listed is None:
+        return None
+    return max(0, listed - sum(part.found() for part in before if part is not None))
 
 
 def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,
@@ -435,7 +520,7 @@ def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,
     annotators = list(annotators) if annotators is not None else store.annotators()
     covered = coverage(store, annotators, include_all=include_all)
     wanted = None if labels is None else sorted(labels)
-    if workers > 1 and len(covered) >= 2 * CHUNK:
+    if workers > 1 and len(covered) >= PARALLEL:
         builder = _measure_in_parallel(store, annotators, wanted, covered, workers, progress,
                                        max_disagreements)
         with _gc_paused():

@@ -15,7 +15,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 from annotator.agreement import report as report_module
 from annotator.agreement.collect import collect
 from annotator.agreement.matching import Side, compare, regex_tokens, token_units
-from annotator.agreement.report import project_agreement
+from annotator.agreement.report import Cancelled, project_agreement
 from annotator.model import Decision, Document, Sentence, Span, Status, Token
 from annotator.store import Store
 
@@ -268,7 +268,8 @@ def test_disagreements_carry_context_and_both_labels(store, doc):
     assert TEXT[context["start"]:].startswith(context["text"])
 
 
-def test_parallel_run_gives_the_same_report(store, monkeypatch):
+def annotate_six(store: Store) -> None:
+    """Six documents, a label disagreement on every other one."""
     texts = [f"{TEXT} Number {n}." for n in range(6)]
     ids = store.add_documents([Document(f"d{n}", t) for n, t in enumerate(texts)]).added
     for n, doc_id in enumerate(ids):
@@ -276,13 +277,36 @@ def test_parallel_run_gives_the_same_report(store, monkeypatch):
                                         (*find(TEXT, "New York"), "GPE")])
         annotate(store, doc_id, "bob", [(*find(TEXT, "Mike Pompeo"), "PERSON"),
                                         (*find(TEXT, "New York"), "LOC" if n % 2 else "GPE")])
+
+
+@pytest.fixture
+def one_document_chunks(monkeypatch):
     monkeypatch.setattr(report_module, "CHUNK", 1)
     monkeypatch.setattr(report_module, "PARALLEL", 4)
+
+
+def test_parallel_run_gives_the_same_report(store, one_document_chunks):
+    annotate_six(store)
     seen = []
     parallel = project_agreement(store, workers=2, progress=lambda done, total: seen.append(
         (done, total)))
     assert parallel == project_agreement(store)
     assert seen[-1] == (6, 6) and len(seen) > 1
+
+
+def test_parallel_run_lists_the_same_first_disagreements(store, one_document_chunks):
+    """Chunks after those that found enough list nothing; the report is the same."""
+    annotate_six(store)
+    parallel = project_agreement(store, workers=3, max_disagreements=2)
+    assert parallel == project_agreement(store, max_disagreements=2)
+    assert [d["doc_id"] for d in parallel["disagreements"]] == [2, 4]
+    assert parallel["disagreements_total"] == 3
+
+
+def test_parallel_run_can_be_cancelled(store, one_document_chunks):
+    annotate_six(store)
+    with pytest.raises(Cancelled):
+        project_agreement(store, workers=2, progress=lambda done, total: False)
 
 
 def test_listed_disagreements_are_capped_but_all_counted(store, doc):

@@ -6,12 +6,12 @@ matching then pairs the remaining spans greedily by overlap length, which is wha
 looking at the text would pair. Candidate pairs come from a sorted sweep over the few spans
 left after exact matching, so the cost per document grows with the number of spans, not its
 square. The functions take anything with `start`, `end`, `label`, `kind` and `id` like a
-`Span` (the corpus reader passes lighter tuples).
+`Span` (the corpus reader passes lighter records).
 
-A corpus holds millions of spans, so the per-span work is done by C-level iteration
-(`attrgetter`, set operations, `compress`, `Counter` over a `map`) wherever that reads as
-plainly as a Python loop: the Python-level work per document is then about the few spans the
-annotators disagree on.
+A corpus holds millions of spans and most of them agree, so the work is arranged around what
+differs: spans are compared as (start, end, label) keys in sets, which keep their hashes;
+match counts are derived from the spans left unmatched; and the token labels of the spans
+every annotator marked are laid out once per document, not once per annotator.
 """
 
 from __future__ import annotations
@@ -110,10 +110,11 @@ class MatchCounts:
         return +matched
 
     def total(self, overlap: bool) -> PRF:
-        tp = sum(self.a.values()) - sum(self.unmatched.values())
+        marked = sum(self.a.values())
+        tp = marked - sum(self.unmatched.values())
         if overlap:
             tp += sum(self.by_overlap.values())
-        return PRF(tp, sum(self.b.values()) - tp, sum(self.a.values()) - tp)
+        return PRF(tp, sum(self.b.values()) - tp, marked - tp)
 
     def labelled(self, overlap: bool) -> LabelledF1:
         matched = self.matched(overlap)
@@ -181,8 +182,8 @@ class Side:
         #: key -> position when no two spans share a key (nearly always), else None
         self.index = index if len(index) == len(self.keys) else None
 
-    def having(self, keys: set) -> list[Span]:
-        """The spans with these keys (of unique ones), in their order."""
+    def having(self, keys: set[Key]) -> list[Span]:
+        """The spans with these keys, in their order (only when keys are unique: `index`)."""
         return [self.spans[i] for i in sorted(map(self.index.__getitem__, keys))]
 
 
@@ -273,11 +274,11 @@ def token_units(starts: Sequence[int], ends: Sequence[int],
     alone = {t: common[t][1] if t in common else OUTSIDE for t in contested}
     units = Counter(zip(*(repeat(None, len(alone)) if mine is None else
                           _labels(alone, common, mine) for mine in own), strict=True))
-    alike = Counter(label for t, (_, label) in common.items() if t not in contested)
+    alike = Counter([label for t, (_, label) in common.items() if t not in contested])
+    alike[OUTSIDE] += len(starts) - len(contested) - sum(alike.values())
+    on_document = [mine is not None for mine in own]
     for label, n in alike.items():
-        units[tuple(None if mine is None else label for mine in own)] += n
-    outside = len(starts) - len(contested) - sum(alike.values())
-    units[tuple(None if mine is None else OUTSIDE for mine in own)] += outside
+        units[tuple([label if here else None for here in on_document])] += n
     return units
 
 

@@ -111,7 +111,7 @@ class _View:
     def of(cls, annotations: Annotations, labels: Collection[str] | None) -> _View:
         spans = annotations.spans if labels is None else [
             s for s in annotations.spans if s.label in labels]
-        entity, trigger = SpanKind.ENTITY, SpanKind.TRIGGER
+        entity, trigger = SpanKind.ENTITY, SpanKind.TRIGGER  # looked up once, not per span
         entities = [s for s in spans if s.kind is entity]
         triggers = [s for s in spans if s.kind is trigger]
         keep = {t.id for t in triggers} if labels is not None else None
@@ -250,12 +250,12 @@ class _Builder:
             "triggers": {a: len(v.triggers.spans) for a, v in views.items()},
             "pairs": [],
         }
-        # Token κ of each pair: the label counts of each annotator are shared by their pairs.
-        used = {i: _label_counts(units, i) for i, a in enumerate(self.annotators) if a in views}
+        # Token κ of each pair; an annotator's label counts serve all their pairs.
+        counts = {i: _label_counts(units, i) for i, a in enumerate(self.annotators) if a in views}
         for (i, a), (j, b) in combinations(enumerate(self.annotators), 2):
             if a in views and b in views:
-                kappa = cohen_kappa_from(len(doc.tokens), _agreeing(units, i, j), used[i],
-                                         used[j])
+                kappa = cohen_kappa_from(len(doc.tokens), _agreeing(units, i, j), counts[i],
+                                         counts[j])
                 record["pairs"].append(self._add_pair(doc, a, b, views[a], views[b], kappa))
         for key, what in _DOCUMENT_MEANS:
             put(record, key, mean_score((p[key] for p in record["pairs"]), what))
@@ -437,51 +437,21 @@ def _measure_in_parallel(store: Store, annotators: list[str], labels: list[str] 
     """The corpus in chunks, measured by this process and `workers` - 1 others.
 
     A spawned process first starts an interpreter and imports the project (most of a second),
-    so this process does not wait for them: it measures a chunk whenever it is free, and
-    between its documents hands the next chunk to any other process that is done. Handing
-    chunks out one at a time, in order, also tells each how few disagreements it still needs
-    to list (those of the chunks before it come first).
+    so this process does not wait for them: it measures the next chunk whenever it is free,
+    and between its documents hands the next one to any other process that is done.
     """
     chunks = _chunks(covered, workers)
-    parts: list[_Builder | None] = [None] * len(chunks)
-    queue = iter(range(len(chunks)))
-    done = 0
     context = multiprocessing.get_context("spawn")  # safe beside threads (the GUI's)
-    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        running: dict[Future, int] = {}
-
-        def hand_out() -> None:
-            for n in islice(queue, 1):
-                running[pool.submit(_measure_chunk, str(store.path), annotators, labels,
-                                    chunks[n], _room(parts[:n], listed))] = n
-
-        def collect() -> None:
-            nonlocal done
-            for future in [f for f in running if f.done()]:
-                n = running.pop(future)
-                parts[n] = future.result()
-                done += len(chunks[n])
-                hand_out()
-                advance(done)
-
-        def advance(count: int) -> None:
-            if progress is not None and progress(count, len(covered)) is False:
-                pool.shutdown(cancel_futures=True)
-                raise Cancelled()
-
+    with _gc_paused(), ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        shares = _Shares(pool, str(store.path), annotators, labels, chunks, listed, progress)
         for _ in range(workers - 1):
-            hand_out()
-        for n in queue:
-            parts[n] = _measure(store, annotators, labels, chunks[n], _room(parts[:n], listed),
-                                collect)
-            done += len(chunks[n])
-            advance(done)
-        while running:
-            wait(running, return_when=FIRST_COMPLETED)
-            collect()
-    builder = _Builder(annotators, labels, listed)
-    with _gc_paused():
-        for part in parts:
+            shares.hand_out()
+        for n in shares.queue:
+            shares.finish(n, _measure(store, annotators, labels, chunks[n], shares.room(n),
+                                      shares.collect))
+        shares.wait()
+        builder = _Builder(annotators, labels, listed)
+        for part in shares.parts:
             builder.merge(part)
     return builder
 
@@ -500,12 +470,64 @@ def _chunks(covered: dict[int, list[str]], processes: int) -> list[dict[int, lis
     return chunks
 
 
-def _room(before: list[_Builder | None], listed: int | None) -> int | None:
-    """How many disagreements a chunk may have to list: the cap, less those found in the
-    chunks before it that are already measured (the others may have found none)."""
-    if listed is None:
-        return None
-    return max(0, listed - sum(part.found() for part in before if part is not None))
+class _Shares:
+    """The chunks of a parallel run, taken in order one at a time by this process and the
+    pool's, and the partial builders they give, in chunk order.
+
+    Taking them in order tells each chunk how few disagreements it may still have to list:
+    those of the chunks before it come first, and whatever those found need not be listed
+    again by a later one.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, path: str, annotators: list[str],
+                 labels: list[str] | None, chunks: list[dict[int, list[str]]],
+                 listed: int | None, progress: Progress | None):
+        self.pool, self.path, self.annotators, self.labels = pool, path, annotators, labels
+        self.chunks, self.listed, self.progress = chunks, listed, progress
+        self.parts: list[_Builder | None] = [None] * len(chunks)
+        self.queue = iter(range(len(chunks)))
+        self.running: dict[Future, int] = {}
+        self.done = 0
+        self.total = sum(map(len, chunks))
+
+    def room(self, n: int) -> int | None:
+        """How many disagreements chunk n may have to list: the cap, less those found in the
+        chunks before it already measured (the others may have found none)."""
+        if self.listed is None:
+            return None
+        found = sum(part.found() for part in self.parts[:n] if part is not None)
+        return max(0, self.listed - found)
+
+    def hand_out(self) -> None:
+        """Give the next chunk, if any, to the pool."""
+        for n in islice(self.queue, 1):
+            self.running[self.pool.submit(_measure_chunk, self.path, self.annotators,
+                                          self.labels, self.chunks[n], self.room(n))] = n
+
+    def collect(self) -> None:
+        """Take in what the pool has finished, and give it more."""
+        for future in [f for f in self.running if f.done()]:
+            n = self.running.pop(future)
+            self.parts[n] = future.result()
+            self.hand_out()
+            self._advance(n)
+
+    def finish(self, n: int, part: _Builder) -> None:
+        """Take in a chunk this process measured."""
+        self.parts[n] = part
+        self._advance(n)
+
+    def _advance(self, n: int) -> None:
+        self.done += len(self.chunks[n])
+        if self.progress is not None and self.progress(self.done, self.total) is False:
+            self.pool.shutdown(cancel_futures=True)
+            raise Cancelled()
+
+    def wait(self) -> None:
+        """Collect until the pool has finished everything."""
+        while self.running:
+            wait(self.running, return_when=FIRST_COMPLETED)
+            self.collect()
 
 
 def project_agreement(store: Store, annotators: Sequence[str] | None = None, *,

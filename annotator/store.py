@@ -125,6 +125,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
         self._schema: Schema | None = None
+        self._lengths: dict[int, int] = {}
         try:
             with self.atomic():
                 migrate(self.db)
@@ -375,10 +376,15 @@ class Store:
         return span.with_(id=cursor.lastrowid)
 
     def _length(self, doc_id: int) -> int:
-        rows = self._q("SELECT length(text) FROM documents WHERE id = ?", [doc_id])
-        if not rows:
-            raise StoreError(f"no document with id {doc_id}")
-        return rows[0][0]
+        """A document's length in characters, which SQLite counts by scanning the text; a
+        document's text never changes, so each is counted once per connection."""
+        length = self._lengths.get(doc_id)
+        if length is None:
+            rows = self._q("SELECT length(text) FROM documents WHERE id = ?", [doc_id])
+            if not rows:
+                raise StoreError(f"no document with id {doc_id}")
+            length = self._lengths[doc_id] = rows[0][0]
+        return length
 
     def get_span(self, span_id: int) -> Span:
         rows = self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id])

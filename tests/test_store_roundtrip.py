@@ -218,3 +218,14 @@ def test_store_stats_count_what_is_there(store, doc_id):
     assert stats["documents"] == 1 and stats["tokens"] == 2
     assert stats["spans"]["alice"]["entities"] == {"PERSON": 1}
     assert stats["done"] == {"alice": 1}
+
+
+def test_store_refuses_spans_past_the_end_of_their_document(store, doc_id):
+    length = len(store.document(doc_id).text)
+    span = store.add_span(Span(doc_id, 0, length, "ORG", "alice"))  # the whole text is fine
+    for _ in range(2):  # the length is remembered after the first check: still refused
+        with pytest.raises(StoreError, match="outside document"):
+            store.add_span(Span(doc_id, 0, length + 1, "ORG", "alice"))
+        with pytest.raises(StoreError, match="outside document"):
+            store.update_span(span.id, end=length + 1)
+    assert store.spans(doc_id, "alice") == [span]

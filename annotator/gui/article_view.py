@@ -185,7 +185,8 @@ class ArticleView(QTextEdit):
                 level = len(levels)
                 levels.append(end)
             depth[span.id] = level
-            longest = max(longest, end - start)
+            if end - start > longest:
+                longest = end - start
         self._depth, self._longest = depth, longest
         self.viewport().update()
 

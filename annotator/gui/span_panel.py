@@ -55,12 +55,12 @@ class SpanModel(QAbstractTableModel):
         did not touch are the very same objects as before: identity is the test.)"""
         spans = list(self.session.view.spans) if self.session.view else []
         old = self.spans
+        shorter = min(len(old), len(spans))
         head = 0
-        while head < min(len(old), len(spans)) and old[head] is spans[head]:
+        while head < shorter and old[head] is spans[head]:
             head += 1
         tail = 0
-        while (tail < min(len(old), len(spans)) - head
-               and old[len(old) - 1 - tail] is spans[len(spans) - 1 - tail]):
+        while tail < shorter - head and old[-1 - tail] is spans[-1 - tail]:
             tail += 1
         gone, new = len(old) - head - tail, len(spans) - head - tail
         if gone == new:

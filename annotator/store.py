@@ -192,6 +192,11 @@ class Store:
             self._schema = Schema.from_json(self.get_setting("schema"))
         return self._schema
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another program's transaction before it fails with
+        "database is locked" (30 s by default: right for batch jobs, not for a key press)."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
     def reread_schema(self) -> Schema:
         """The schema as stored now: another connection (an import running in the background,
         the CLI) may have added labels since this one read it."""

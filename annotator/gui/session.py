@@ -36,6 +36,9 @@ from annotator.model import (
 from annotator.store import Store, StoreError, undecided
 
 WORD = re.compile(r"\w+|[^\w\s]")
+#: how long a key press may wait for another program writing to the project: past this the
+#: edit is refused with a message, rather than the window freezing for the store's 30 s
+LOCK_WAIT_SECONDS = 2.0
 
 
 @dataclass
@@ -133,6 +136,7 @@ class Session(QObject):
     def __init__(self, store: Store, annotator: str, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
+        store.set_busy_timeout(LOCK_WAIT_SECONDS)
         self.annotator = annotator
         self.undo_stack = QUndoStack(self)
         self.view: DocumentView | None = None

@@ -434,8 +434,8 @@ class Store:
         """The spans among `span_ids` that exist (an edit's undo may have deleted some)."""
         ids = list(span_ids)
         marks = ", ".join("?" * len(ids))
-        return [_span(r) for r in self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({marks})",
-                                          ids)] if ids else []
+        rows = self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({marks})", ids)
+        return [_span(r) for r in rows]
 
     def add_argument(self, argument: Argument) -> Argument:
         trigger, arg = self.get_span(argument.trigger_id), self.get_span(argument.argument_id)

@@ -12,10 +12,16 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTable
 GREY = QColor("#8a8f98")
 
 
-def swatch(color: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
+def swatch_pixmap(color: str, size: int = 12) -> QPixmap:
+    """A label's colour as a square; item models hand it out ready-made, because given a bare
+    colour a delegate fills a new pixmap for every cell it paints."""
+    pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
-    return QIcon(pixmap)
+    return pixmap
+
+
+def swatch(color: str) -> QIcon:
+    return QIcon(swatch_pixmap(color))
 
 
 def short(text: str, limit: int) -> str:

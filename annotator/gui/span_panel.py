@@ -7,10 +7,10 @@ the rows it shows), so a 1,000-span article stays as fast as a short one.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPixmap
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from annotator.gui.cells import read_only_rows
+from annotator.gui.cells import read_only_rows, swatch_pixmap
 from annotator.gui.session import Session
 from annotator.model import MANUAL, SUGGESTIONS, Decision, Span, SpanKind
 
@@ -113,11 +113,8 @@ class SpanModel(QAbstractTableModel):
         return f"{span.label} ({span.kind.value}) from {span.origin}{score}"
 
     def _swatch(self, label: str) -> QPixmap:
-        """The label's colour as a ready pixmap: given a bare colour, the delegate fills a new
-        pixmap for every cell it paints, which was half the cost of painting the table."""
         if label not in self._swatches:
-            pixmap = self._swatches[label] = QPixmap(SWATCH, SWATCH)
-            pixmap.fill(QColor(self.session.schema.color(label)))
+            self._swatches[label] = swatch_pixmap(self.session.schema.color(label), SWATCH)
         return self._swatches[label]
 
     def row_of(self, span_id: int | None) -> int | None:

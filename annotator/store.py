@@ -3,7 +3,8 @@
 Why it looks like this:
 - every public write runs in one transaction (`atomic`), and the file is in WAL mode with
   `synchronous=FULL`, so a write that returns survives a crash or power cut;
-- SQL stays in this module; callers get and give `annotator.model` objects;
+- SQL stays in this module (and its read-only half, `store_overview`); callers get and give
+  `annotator.model` objects;
 - tables and columns read well in Datasette or the sqlite3 shell (`documents`, `spans`,
   `arguments`, `document_status`, `settings`), and migrations are numbered (`migrations.py`).
 
@@ -30,7 +31,6 @@ from annotator.model import (
     Argument,
     Decision,
     Document,
-    DocumentSummary,
     Sentence,
     Span,
     SpanKind,
@@ -39,6 +39,7 @@ from annotator.model import (
     content_hash,
 )
 from annotator.schema import Schema, default_schema
+from annotator.store_overview import ProjectOverview, SearchHit
 
 
 class StoreError(RuntimeError):
@@ -73,13 +74,6 @@ class Analysis:
     argument_origin: str = "rule:arguments"
 
 
-@dataclass
-class SearchHit:
-    doc_id: int
-    name: str
-    snippet: str
-
-
 SPAN_COLUMNS = (
     "id, document_id, layer, kind, start_char, end_char, label, origin, decision, score, "
     "suggestion_id"
@@ -107,7 +101,7 @@ def _argument(row: Sequence) -> Argument:
     )
 
 
-class Store:
+class Store(ProjectOverview):
     """A project: documents, their analyses, every layer of annotations, and the schema."""
 
     def __init__(self, path: str | Path, *, create: bool = True, schema: Schema | None = None):
@@ -262,24 +256,6 @@ class Store:
         """Documents one at a time (constant memory), in id order."""
         for doc_id in self.document_ids() if ids is None else ids:
             yield self.document(doc_id)
-
-    def document_summaries(self, annotator: str) -> list[DocumentSummary]:
-        """The document list as `annotator` sees it: status and pending suggestions (none for
-        gold, which is settled from the annotators' layers, not from the models' proposals)."""
-        rows = self._q(
-            """
-            SELECT d.id, d.name, length(d.text), coalesce(st.status, 'todo'),
-              (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.layer = :sugg
-                 AND :who != :gold AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
-                   AND m.layer = :who AND (m.suggestion_id = s.id OR (m.start_char = s.start_char
-                   AND m.end_char = s.end_char AND m.kind = s.kind))))
-            FROM documents d
-            LEFT JOIN document_status st ON st.document_id = d.id AND st.annotator = :who
-            ORDER BY d.id
-            """,
-            {"sugg": SUGGESTIONS, "who": annotator, "gold": GOLD},
-        )
-        return [DocumentSummary(r[0], r[1], r[2], Status(r[3]), r[4]) for r in rows]
 
     # --- analyses (tokens, sentences) ----------------------------------------------------
     def tokens(self, doc_id: int) -> list[Token]:
@@ -573,58 +549,6 @@ class Store:
                        "(?, ?)", [layer, Decision.ACCEPTED.value, Decision.EDITED.value])
         return {r[0] for r in rows}
 
-    # --- search --------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 100) -> list[SearchHit]:
-        """Full-text search over document names and text (SQLite FTS5, porter stemming)."""
-        phrase = '"' + query.replace('"', '""') + '"'
-        rows = self._q(
-            "SELECT d.id, d.name, snippet(documents_fts, 1, '[', ']', '…', 12) "
-            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-            [phrase, limit],
-        )
-        return [SearchHit(*r) for r in rows]
-
-    # --- statistics ----------------------------------------------------------------------
-    def stats(self) -> dict:
-        """Counts people want before they trust a corpus; `annotator stats` prints them."""
-        tokens = sum(len(json.loads(r[0])) for r in self._q("SELECT tokens FROM document_analysis"))
-        by_layer: dict[str, dict] = {}
-        for layer, kind, label, decision, n in self._q(
-            "SELECT layer, kind, label, decision, count(*) FROM spans "
-            "GROUP BY layer, kind, label, decision ORDER BY layer, kind, label"
-        ):
-            entry = by_layer.setdefault(layer, {"entity": {}, "trigger": {}, "rejected": 0})
-            if decision == Decision.REJECTED.value:
-                entry["rejected"] += n
-            else:
-                entry[kind][label] = entry[kind].get(label, 0) + n
-        done = dict(self._q("SELECT annotator, count(*) FROM document_status WHERE status = ? "
-                            "GROUP BY annotator ORDER BY annotator", [Status.DONE.value]))
-        return {
-            "project": str(self.path),
-            "schema_version": self.version,
-            "documents": self.count_documents(),
-            "characters": self._q("SELECT coalesce(sum(length(text)), 0) FROM documents")[0][0],
-            "analysed_documents": self._q("SELECT count(*) FROM document_analysis")[0][0],
-            "tokens": tokens,
-            "annotators": self.annotators(),
-            "spans": {
-                layer: {"entities": e["entity"], "triggers": e["trigger"],
-                        "rejected": e["rejected"]}
-                for layer, e in by_layer.items()
-            },
-            "events": {
-                layer: dict(self._q(
-                    "SELECT label, count(*) FROM spans WHERE layer = ? AND kind = 'trigger' "
-                    "AND decision != 'rejected' GROUP BY label ORDER BY label", [layer]))
-                for layer in by_layer
-            },
-            "arguments": dict(self._q(
-                "SELECT t.layer, count(*) FROM arguments a JOIN spans t ON t.id = a.trigger_id "
-                "GROUP BY t.layer ORDER BY t.layer")),
-            "done": {name: done.get(name, 0) for name in self.annotators()},
-        }
 
 
 def undecided(suggestions: Annotations, mine: Sequence[Span]) -> Annotations:

@@ -133,11 +133,11 @@ def read_documents(store: Store,
 
 def _marks(rows: list[tuple]) -> dict[int, dict[str, list[Mark]]]:
     """Document id -> layer -> its spans, out of `Store.layer_rows` span rows (which come in
-    document order, so one document's are gathered at a time)."""
-    marks = {}
+    document order, so one document's are gathered at a time; rows out of order would still
+    land with their document)."""
+    marks: dict[int, defaultdict[str, list[Mark]]] = {}
     for doc_id, group in groupby(rows, itemgetter(0)):
-        layers: defaultdict[str, list[Mark]] = defaultdict(list)
+        layers = marks.setdefault(doc_id, defaultdict(list))
         for _, layer, span_id, kind, start, end, label in group:
             layers[layer].append(Mark(start, end, label, _KINDS[kind], span_id))
-        marks[doc_id] = layers
     return marks

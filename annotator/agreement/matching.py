@@ -333,7 +333,7 @@ def argument_tuples(annotations: Annotations, keep: set[int] | None = None) -> d
     out: dict[tuple, int] = {}
     if not annotations.arguments:
         return out
-    by_id = {s.id: s for s in annotations.spans}
+    by_id = annotations.span_by_id()
     for argument in annotations.arguments:
         trigger = by_id.get(argument.trigger_id)
         target = by_id.get(argument.argument_id)

@@ -232,7 +232,7 @@ class _Builder:
         self.pairs = {pair: _PairTotals() for pair in combinations(self.annotators, 2)}
         self.units: Counter = Counter()
         self.documents: list[dict] = []
-        self.disagreements: list[dict] = []
+        self.disagreements: list[_Listed] = []
         self.tokenisation: Counter = Counter()
 
     def add(self, doc: DocumentLayers) -> None:

@@ -79,6 +79,8 @@ SPAN_COLUMNS = (
     "suggestion_id"
 )
 ARGUMENT_COLUMNS = "id, trigger_id, role, argument_id, origin, decision, score"
+#: well under SQLite's limit on parameters in one statement (32,766; 999 before 3.32)
+IDS_PER_QUERY = 900
 
 
 #: value -> member without Enum.__call__, which dominates reading a thousand spans
@@ -407,11 +409,16 @@ class Store(ProjectOverview):
         return [_span(r) for r in self._q(sql + " ORDER BY start_char, end_char DESC, id", params)]
 
     def spans_by_id(self, span_ids: Iterable[int]) -> list[Span]:
-        """The spans among `span_ids` that exist (an edit's undo may have deleted some)."""
+        """The spans among `span_ids` that exist (an edit's undo may have deleted some). Asked
+        in slices: "annotate all occurrences" across a corpus can write more spans than SQLite
+        takes parameters in one statement."""
         ids = list(span_ids)
-        marks = ", ".join("?" * len(ids))
-        rows = self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({marks})", ids)
-        return [_span(r) for r in rows]
+        found = []
+        for at in range(0, len(ids), IDS_PER_QUERY):
+            part = ids[at:at + IDS_PER_QUERY]
+            marks = ", ".join("?" * len(part))
+            found += self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({marks})", part)
+        return [_span(r) for r in found]
 
     def add_argument(self, argument: Argument) -> Argument:
         trigger, arg = self.get_span(argument.trigger_id), self.get_span(argument.argument_id)

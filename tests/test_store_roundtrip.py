@@ -229,3 +229,11 @@ def test_store_refuses_spans_past_the_end_of_their_document(store, doc_id):
         with pytest.raises(StoreError, match="outside document"):
             store.update_span(span.id, end=length + 1)
     assert store.spans(doc_id, "alice") == [span]
+
+
+def test_store_spans_by_id_reads_more_ids_than_one_statement_takes(store, doc_id):
+    # SQLite builds before 3.32 (and some distributions' since) take 999 parameters at most
+    store.db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    added = [store.add_span(Span(doc_id, 0, 4, "PERSON", "alice")) for _ in range(3)]
+    ids = [s.id for s in added] + list(range(10**6, 10**6 + 5_000))  # most do not exist
+    assert store.spans_by_id(ids) == added

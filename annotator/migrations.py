@@ -7,6 +7,7 @@ rather than misread.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlite_utils
@@ -72,7 +73,40 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["documents"].enable_fts(["name", "text"], create_triggers=True, tokenize="porter")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+#: ACE 2005's English event guidelines name the parties of these event types `Entity`.
+ACE_CONTACT_EVENTS = ("Contact:Meet", "Contact:Phone-Write")
+
+
+def _ace_contact_roles(db: sqlite_utils.Database) -> None:
+    """Contact:Meet / Contact:Phone-Write parties: role `Participant` becomes ACE's `Entity`,
+    in every layer's arguments and in the project's copy of the schema (when it has the old
+    name and not already an `Entity` role, so a custom schema keeps its own choice)."""
+    rows = db.execute("SELECT value FROM settings WHERE key = 'schema'").fetchall()
+    renamed: list[str] = []
+    if rows:
+        schema = json.loads(rows[0][0])
+        for label in ACE_CONTACT_EVENTS:
+            event = schema.get("events", {}).get(label)
+            if not event or "Participant" not in event.get("roles", {}) \
+                    or "Entity" in event["roles"]:
+                continue
+            event["roles"] = {("Entity" if role == "Participant" else role): allowed
+                              for role, allowed in event["roles"].items()}
+            event["required"] = ["Entity" if r == "Participant" else r
+                                 for r in event.get("required", [])]
+            renamed.append(label)
+        if renamed:
+            db.execute("UPDATE settings SET value = ? WHERE key = 'schema'",
+                       [json.dumps(schema, ensure_ascii=False)])
+    else:
+        renamed = list(ACE_CONTACT_EVENTS)
+    if renamed:
+        marks = ", ".join("?" * len(renamed))
+        db.execute("UPDATE arguments SET role = 'Entity' WHERE role = 'Participant' AND "
+                   f"trigger_id IN (SELECT id FROM spans WHERE label IN ({marks}))", renamed)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _ace_contact_roles]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -187,8 +187,8 @@ def test_gui_event_trigger_and_role_filled_by_clicking_an_argument(qtbot, window
     key(window, Qt.Key_M, Qt.ShiftModifier)
     trigger = window.session.current_event()
     assert trigger.kind is SpanKind.TRIGGER and trigger.label == "Contact:Meet"
-    key(window, Qt.Key_1, Qt.AltModifier)              # role 1 of Contact:Meet: Participant
-    assert window.session.pending_role == "Participant"
+    key(window, Qt.Key_1, Qt.AltModifier)              # role 1 of Contact:Meet: Entity
+    assert window.session.pending_role == "Entity"
     click_at(qtbot, window, find(window, "Mike Pompeo") + 2)   # a suggested PERSON
     select_words(qtbot, window, "Seoul")                # a new entity for the Place
     key(window, Qt.Key_3, Qt.AltModifier)
@@ -197,7 +197,7 @@ def test_gui_event_trigger_and_role_filled_by_clicking_an_argument(qtbot, window
     by_id = {s.id: s for s in spans}
     text = window.session.view.doc.text
     assert sorted((a.role, text[by_id[a.argument_id].start:by_id[a.argument_id].end])
-                  for a in arguments) == [("Participant", "Mike Pompeo"), ("Place", "Seoul")]
+                  for a in arguments) == [("Entity", "Mike Pompeo"), ("Place", "Seoul")]
     assert {by_id[a.trigger_id].label for a in arguments} == {"Contact:Meet"}
     rows = [window.event_panel.tree.topLevelItem(i).text(1)
             for i in range(window.event_panel.tree.topLevelItemCount())]
@@ -219,12 +219,12 @@ def test_gui_accepting_a_suggested_event_brings_its_arguments(qtbot, window, pro
     event = window.session.current_event()
     assert window.session.selected().layer == SUGGESTIONS
     assert (event.start, event.layer) == (suggested.start, "alice")
-    # ...so a role can be added to it at once: Alt+1 (Participant), click the filler
+    # ...so a role can be added to it at once: Alt+1 (Entity), click the filler
     key(window, Qt.Key_1, Qt.AltModifier)
     click_at(qtbot, window, find(window, "Pompeo and") + 2)
     _, spans, arguments = stored(project)
     by_id = {s.id: s for s in spans}
-    assert ("Participant", "Pompeo") in {
+    assert ("Entity", "Pompeo") in {
         (a.role, window.session.view.doc.text[by_id[a.argument_id].start:
                                               by_id[a.argument_id].end]) for a in arguments
         if a.trigger_id == event.id}
@@ -240,14 +240,14 @@ def test_gui_deleting_an_argument_span_and_undo_restores_both(qtbot, window, pro
     click_at(qtbot, window, find(window, "Seoul") + 1)
     key(window, Qt.Key_Delete)
     _, spans, arguments = stored(project)
-    assert [a.role for a in arguments] == ["Participant"]
+    assert [a.role for a in arguments] == ["Entity"]
     assert "GPE" not in {s.label for s in spans}
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
     _, spans, arguments = stored(project)
-    assert sorted(a.role for a in arguments) == ["Participant", "Place"]
+    assert sorted(a.role for a in arguments) == ["Entity", "Place"]
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     _, _, arguments = stored(project)
-    assert [a.role for a in arguments] == ["Participant"]
+    assert [a.role for a in arguments] == ["Entity"]
 
 
 def test_gui_undo_redo_of_accept_all(qtbot, window, project):

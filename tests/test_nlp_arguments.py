@@ -36,8 +36,8 @@ def analyse(analyser: DocumentAnalyser):
 def test_participants_of_a_meeting_are_linked_with_its_time(analyse):
     found = analyse("South Korean news agency Yonhap also quoted an unnamed diplomatic source "
                     "as saying Pompeo and Kim Yong Chol could meet this week.")
-    assert found == {("meet", "Contact:Meet", "Participant", "Pompeo"),
-                     ("meet", "Contact:Meet", "Participant", "Kim Yong Chol"),
+    assert found == {("meet", "Contact:Meet", "Entity", "Pompeo"),
+                     ("meet", "Contact:Meet", "Entity", "Kim Yong Chol"),
                      ("meet", "Contact:Meet", "Time", "this week")}
 
 
@@ -45,14 +45,14 @@ def test_place_and_time_come_from_prepositions(analyse):
     found = analyse("Pompeo and Kim Yong-chol met in New York in May.")
     assert ("met", "Contact:Meet", "Place", "New York") in found
     assert ("met", "Contact:Meet", "Time", "May") in found
-    assert ("met", "Contact:Meet", "Participant", "Kim Yong-chol") in found
+    assert ("met", "Contact:Meet", "Entity", "Kim Yong-chol") in found
 
 
 def test_a_nominal_trigger_takes_the_subject_of_its_light_verb_and_its_with_phrase(analyse):
     found = analyse("The White House announced Friday that President Trump would hold a second "
                     "summit with North Korean leader Kim Jong Un in late February.")
-    assert {("summit", "Contact:Meet", "Participant", "Trump"),
-            ("summit", "Contact:Meet", "Participant", "Kim Jong Un"),
+    assert {("summit", "Contact:Meet", "Entity", "Trump"),
+            ("summit", "Contact:Meet", "Entity", "Kim Jong Un"),
             ("summit", "Contact:Meet", "Time", "late February")} <= found
     # the announcer is not a participant of the summit
     assert not any(arg == "The White House" for *_, arg in found)
@@ -61,15 +61,15 @@ def test_a_nominal_trigger_takes_the_subject_of_its_light_verb_and_its_with_phra
 def test_between_x_and_y_links_both(analyse):
     found = analyse("The official said a second summit between Trump and Kim might happen in "
                     "late February.")
-    assert {("summit", "Contact:Meet", "Participant", "Trump"),
-            ("summit", "Contact:Meet", "Participant", "Kim")} <= found
+    assert {("summit", "Contact:Meet", "Entity", "Trump"),
+            ("summit", "Contact:Meet", "Entity", "Kim")} <= found
 
 
 def test_passive_agent_and_relative_clause(analyse):
     found = analyse("The meeting, led by US Secretary of State Mike Pompeo and senior North "
                     "Korean official Kim Yong Chol, would happen on Thursday or Friday.")
-    assert {("meeting", "Contact:Meet", "Participant", "Mike Pompeo"),
-            ("meeting", "Contact:Meet", "Participant", "Kim Yong Chol"),
+    assert {("meeting", "Contact:Meet", "Entity", "Mike Pompeo"),
+            ("meeting", "Contact:Meet", "Entity", "Kim Yong Chol"),
             ("meeting", "Contact:Meet", "Time", "Thursday"),
             ("meeting", "Contact:Meet", "Time", "Friday")} <= found
 
@@ -84,11 +84,18 @@ def test_movement_takes_traveller_destination_and_time(analyse):
 def test_a_letter_links_writer_and_addressee(analyse):
     found = analyse("Ahead of the possible meetings, a letter Trump sent to Kim Jong Un was "
                     "flown to Pyongyang and hand delivered over the weekend.")
-    assert {("letter", "Contact:Phone-Write", "Participant", "Trump"),
-            ("letter", "Contact:Phone-Write", "Participant", "Kim Jong Un"),
-            ("flown", "Movement:Transport", "Destination", "Pyongyang")} <= found
+    assert {("letter", "Contact:Phone-Write", "Entity", "Trump"),
+            ("letter", "Contact:Phone-Write", "Entity", "Kim Jong Un")} <= found
     # where the letter went is not who it was written to
-    assert ("letter", "Contact:Phone-Write", "Participant", "Pyongyang") not in found
+    assert ("letter", "Contact:Phone-Write", "Entity", "Pyongyang") not in found
+    # ACE 2005: carrying a letter is written contact, not a Movement:Transport (which moves a
+    # person, vehicle or weapon)
+    assert not any(event == "Movement:Transport" for _, event, _, _ in found)
+
+
+def test_a_letter_received_from_someone_links_both_parties(analyse):
+    found = analyse('Trump also said this month he had received a "great" letter from Kim.')
+    assert {("letter", "Contact:Phone-Write", "Entity", "Kim")} <= found
 
 
 def test_sanctions_take_agent_and_target(analyse):
@@ -107,11 +114,11 @@ def test_attack_target_and_place(analyse):
 def test_roles_must_fit_the_schema(analyser: DocumentAnalyser):
     """An entity whose label no role of the event takes is never linked."""
     doc = analyser.pipeline.nlp("Pompeo met Kim in May.")
-    meet = EventType("Contact:Meet", {"Participant": ("PERSON",), "Time": ("DATE",)})
+    meet = EventType("Contact:Meet", {"Entity": ("PERSON",), "Time": ("DATE",)})
     entities = [EntityMention(0, 1, "PERSON"), EntityMention(2, 3, "MONEY"),
                 EntityMention(4, 5, "DATE")]
     links = link_arguments(doc, [(1, 2, meet)], entities)
-    assert sorted(links) == [(0, "Participant", 0), (0, "Time", 2)]
+    assert sorted(links) == [(0, "Entity", 0), (0, "Time", 2)]
 
 
 def test_without_a_parse_there_are_no_arguments():

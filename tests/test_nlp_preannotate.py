@@ -37,7 +37,7 @@ def test_the_sample_corpus_gets_entities_triggers_and_arguments(sample_store, pi
                                                                                 TALKS)
     assert ("talks", "Contact:Meet") in suggested(sample_store, TALKS, SpanKind.TRIGGER)
     assert ("summit", "Contact:Meet") in suggested(sample_store, POMPEO, SpanKind.TRIGGER)
-    assert report.triggers["Contact:Meet"] >= 40 and report.arguments["Participant"] >= 30
+    assert report.triggers["Contact:Meet"] >= 40 and report.arguments["Entity"] >= 30
     assert report.entities["PERSON"] > 50 and not report.dropped
     assert 0 < report.pipeline_seconds < report.seconds
 
@@ -46,7 +46,7 @@ def test_the_sample_corpus_gets_entities_triggers_and_arguments(sample_store, pi
     spans = layer.span_by_id()
     participants = {(spans[a.trigger_id].start, doc.text[spans[a.argument_id].start:
                                                          spans[a.argument_id].end])
-                    for a in layer.arguments if a.role == "Participant"}
+                    for a in layer.arguments if a.role == "Entity"}
     meet = doc.text.index("could meet") + len("could ")
     assert {(meet, "Pompeo"), (meet, "Kim Yong Chol")} <= participants
     assert all(a.origin == "rule:arguments" and a.decision is Decision.SUGGESTED

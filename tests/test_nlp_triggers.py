@@ -42,7 +42,8 @@ def triggers(nlp, matcher, text: str) -> set[tuple[str, str]]:
     ("The president posted a tweet about the talks.", "tweet", "Contact:Phone-Write"),
     ("Kim Yong Chol visited the White House in January.", "visited", "Movement:Transport"),
     ("Pompeo made several trips to Pyongyang last year.", "trips", "Movement:Transport"),
-    ("The letter was flown to Pyongyang.", "flown", "Movement:Transport"),
+    ("Kim Yong Chol was flown to Pyongyang.", "flown", "Movement:Transport"),
+    ("The letter was flown to Pyongyang.", "letter", "Contact:Phone-Write"),
     ("The delegation arrived in Hanoi on Tuesday.", "arrived", "Movement:Transport"),
     ("Militants attacked a military camp in northwest Pakistan.", "attacked",
      "Conflict:Attack"),
@@ -79,6 +80,8 @@ def test_triggers_fire_on_their_words(nlp, matcher, text, word, event):
     ("He gave a talk on economics.", "talk", "Contact:Meet"),
     ("The officials paid attention to the details.", "paid", "Transaction:Transfer-Money"),
     ("The Summit Group bought a stake in Samsung.", "Summit", "Contact:Meet"),
+    # ACE 2005: a letter carried somewhere is written contact, not a Transport
+    ("The letter was flown to Pyongyang.", "flown", "Movement:Transport"),
 ])
 def test_exclusions_keep_false_friends_out(nlp, matcher, text, word, event):
     assert (word, event) not in triggers(nlp, matcher, text)

@@ -23,21 +23,21 @@ from annotator.schema import EventType
 #: when the schema lets the event type's role take the entity's label.
 RELATION_ROLES: dict[str, tuple[str, ...]] = {
     # the doer: "Pompeo met", "the US imposed sanctions", "Kim's visit", "US-led strikes"
-    "subject": ("Participant", "Attacker", "Buyer", "Giver", "Seller", "Plaintiff", "Prosecutor",
+    "subject": ("Attacker", "Buyer", "Giver", "Seller", "Plaintiff", "Prosecutor",
                 "Adjudicator", "Entity", "Artifact", "Agent", "Person", "Org"),
     # the one something happens to: "X was killed", "Kim was flown to Hanoi"
-    "patient": ("Participant", "Victim", "Target", "Person", "Defendant", "Artifact", "Org",
+    "patient": ("Victim", "Target", "Person", "Defendant", "Artifact", "Org",
                 "Entity", "Recipient"),
     # a direct object: "meet Trump", "attacked Kabul", "visit the United States"
-    "object": ("Participant", "Victim", "Target", "Person", "Defendant", "Org", "Recipient",
+    "object": ("Victim", "Target", "Person", "Defendant", "Org", "Recipient",
                "Destination", "Entity", "Money", "Price"),
     # "with"/"between"/"among": the other side
-    "partner": ("Participant", "Attacker", "Entity"),
+    "partner": ("Attacker", "Entity"),
     "place": ("Place", "Destination"),
-    "destination": ("Destination", "Participant", "Recipient", "Beneficiary"),
-    "origin": ("Origin", "Participant", "Giver", "Seller"),
+    "destination": ("Destination", "Recipient", "Beneficiary", "Entity"),
+    "origin": ("Origin", "Giver", "Seller", "Entity"),
     "target": ("Target", "Victim", "Defendant"),
-    "of": ("Participant", "Victim", "Target", "Person", "Defendant", "Artifact", "Org", "Entity"),
+    "of": ("Victim", "Target", "Person", "Defendant", "Artifact", "Org", "Entity"),
     "beneficiary": ("Beneficiary", "Recipient"),
     # a bare noun phrase modifier: "met *this week*"; only Time fits it
     "modifier": (),
@@ -54,8 +54,9 @@ PREPOSITIONS: dict[str, str] = {
 
 #: Time is read from the entity, not the relation: any DATE or TIME attached to the trigger.
 TIME_LABELS = frozenset({"DATE", "TIME"})
-#: Roles both sides of a verb can fill: in "Pompeo met Kim" both are participants.
-SYMMETRIC_ROLES = frozenset({"Participant", "Entity", "Org"})
+#: Roles both sides of a verb can fill: in "Pompeo met Kim" both are the meeting's `Entity` (ACE
+#: 2005's name for the parties of Contact events).
+SYMMETRIC_ROLES = frozenset({"Entity", "Org"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 #: A nominal trigger inside one of these prepositions is the scene of the governing verb's

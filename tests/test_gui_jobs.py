@@ -4,7 +4,6 @@ window stays responsive), annotate-all with a skipped hit, and the offscreen scr
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,8 +94,8 @@ def test_gui_annotate_all_occurrences_skips_unchecked_hits(qtbot, tmp_path):
 def test_gui_screenshot_command_renders_offscreen(tmp_path, theme):
     path = make_project(tmp_path / "project.db")
     out = tmp_path / f"shot-{theme}.png"
-    annotator = shutil.which("annotator") or sys.executable
-    command = ([annotator] if annotator.endswith("annotator") else [annotator, "-m", "annotator"])
+    # this checkout's code, not whatever the `annotator` console script was installed from
+    command = [sys.executable, "-m", "annotator"]
     result = subprocess.run(
         command + ["gui", str(path), "--screenshot", str(out), "--doc", POMPEO,
                    "--annotator", "alice", "--theme", theme],

@@ -24,10 +24,10 @@ def test_schema_default_has_ontonotes_entities_and_ace_events():
 
 def test_schema_checks_arguments_and_required_roles():
     schema = default_schema()
-    assert schema.check_argument("Contact:Meet", "Participant", "PERSON") is None
+    assert schema.check_argument("Contact:Meet", "Entity", "PERSON") is None
     assert "takes" in schema.check_argument("Contact:Meet", "Place", "PERSON")
     assert "no role" in schema.check_argument("Contact:Meet", "Victim", "PERSON")
-    assert schema.missing_roles("Contact:Meet", {"Place"}) == ["Participant"]
+    assert schema.missing_roles("Contact:Meet", {"Place"}) == ["Entity"]
     assert schema.events["Contact:Meet"].roles_for("DATE") == ["Time"]
 
 
@@ -42,7 +42,7 @@ def test_schema_brat_conf_round_trip_keeps_labels_and_roles():
     assert set(back.entities) == set(schema.entities)
     meet = back.events["Contact-Meet"]
     assert meet.roles["Place"] == ("GPE", "LOC", "FAC")
-    assert meet.required == ("Participant",)
+    assert meet.required == ("Entity",)
 
 
 def test_schema_rejects_roles_with_unknown_labels(tmp_path):

@@ -19,6 +19,10 @@ Everything that writes is an invertible edit from `annotator.edits`; the `plan_*
 functions return it unapplied so the GUI can push it on its undo stack, the others apply it.
 A region counts as settled once a gold span not made by `merge_agreed` overlaps it, and an
 agreed event's arguments once its gold trigger is no longer `agreed`.
+
+Events that share a trigger stay apart: arguments are compared, merged and settled per frame
+(frame 0 is a trigger's first event), and the frames of different annotators correspond by
+number, as an import from brat or Prodigy numbers them (in file order).
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ class Difference:
     end: int
     versions: tuple[Version, ...]
     trigger: Span | None = None
+    #: for "arguments": which of the events on `trigger` (0: its first)
+    frame: int = 0
 
     def version(self, annotator: str) -> Version:
         for version in self.versions:
@@ -114,11 +120,24 @@ class _GoldTargets:
         return found if found is not None else self.add(span, edits)
 
 
-def _argument_pairs(layer: Annotations, trigger: Span) -> list[tuple[str, Span]]:
+def _argument_pairs(layer: Annotations, trigger: Span, frame: int = 0) -> list[tuple[str, Span]]:
+    """(role, argument span) of the event (`trigger`, `frame`) in `layer`."""
+    return [(role, span) for f, role, span in _framed_arguments(layer, trigger) if f == frame]
+
+
+def _framed_arguments(layer: Annotations, trigger: Span) -> list[tuple[int, str, Span]]:
+    """(frame, role, argument span) of every event on `trigger` in `layer`."""
     by_id = layer.span_by_id()
-    return sorted(((a.role, by_id[a.argument_id]) for a in layer.arguments
+    return sorted(((a.frame, a.role, by_id[a.argument_id]) for a in layer.arguments
                    if a.trigger_id == trigger.id and a.argument_id in by_id),
-                  key=lambda p: (p[0], p[1].start, p[1].end))
+                  key=lambda p: (p[0], p[1], p[2].start, p[2].end))
+
+
+def _frames(layer: Annotations, trigger: Span | None) -> set[int]:
+    """The frames of `trigger` in `layer` that hold arguments."""
+    if trigger is None:
+        return set()
+    return {a.frame for a in layer.arguments if a.trigger_id == trigger.id}
 
 
 def _argument_keys(pairs: Sequence[tuple[str, Span]]) -> set[tuple[str, int, int]]:
@@ -151,25 +170,27 @@ def plan_agreed(store: Store, doc_id: int, annotators: Sequence[str]) -> Compoun
         if span.key in agreed and span.key not in present:
             targets.add(span, edits)
     triggers = {s.key: s for s in first.triggers}
-    gold_arguments = {(t.key, role, s.start, s.end)
-                      for t in gold.triggers for role, s in _argument_pairs(gold, t)}
+    gold_arguments = {(t.key, frame, role, s.start, s.end)
+                      for t in gold.triggers for frame, role, s in _framed_arguments(gold, t)}
     # Events a curator has settled (origin no longer `agreed`) keep their arguments as set.
     curated = {t.key for t in gold.triggers if t.origin != AGREED}
     for key, trigger in triggers.items():
         if key not in targets.by_key or key in curated:
             continue
-        shared = None
-        for layer in layers.values():
-            mine = [t for t in layer.triggers if t.key == key]
-            keys = _argument_keys(_argument_pairs(layer, mine[0])) if mine else set()
-            shared = keys if shared is None else shared & keys
-        for role, span in _argument_pairs(first, trigger):
-            if (role, span.start, span.end) in shared and \
-                    (key, role, span.start, span.end) not in gold_arguments:
-                target = targets.by_extent.get((span.start, span.end))
-                if target is not None:
-                    gold_arguments.add((key, role, span.start, span.end))
-                    edits.append(LateArgument(targets.by_key[key], role, target, AGREED))
+        for frame in sorted(_frames(first, trigger)):
+            shared = None
+            for layer in layers.values():
+                mine = [t for t in layer.triggers if t.key == key]
+                keys = _argument_keys(_argument_pairs(layer, mine[0], frame)) if mine else set()
+                shared = keys if shared is None else shared & keys
+            for role, span in _argument_pairs(first, trigger, frame):
+                if (role, span.start, span.end) in shared and \
+                        (key, frame, role, span.start, span.end) not in gold_arguments:
+                    target = targets.by_extent.get((span.start, span.end))
+                    if target is not None:
+                        gold_arguments.add((key, frame, role, span.start, span.end))
+                        edits.append(LateArgument(targets.by_key[key], role, target, AGREED,
+                                                  frame=frame))
     return Compound(edits, f"Merge {len(edits)} agreed annotations into gold")
 
 
@@ -198,16 +219,19 @@ def differences(store: Store, doc_id: int, annotators: Sequence[str]) -> list[Di
     for trigger in gold.triggers:
         if trigger.origin != AGREED or not trigger.is_effective:
             continue
-        versions = []
-        for annotator, layer in layers.items():
-            mine = [t for t in layer.triggers if t.key == trigger.key]
-            versions.append(Version(annotator, tuple(mine[:1]), tuple(
-                _argument_pairs(layer, mine[0]) if mine else ())))
-        settled = _argument_keys(_argument_pairs(gold, trigger))
-        if any(_argument_keys(v.arguments) != settled for v in versions):
-            out.append(Difference(doc_id, "arguments", trigger.start, trigger.end,
-                                  tuple(versions), trigger))
-    out.sort(key=lambda d: (d.start, d.end, d.kind))
+        theirs = {annotator: next((t for t in layer.triggers if t.key == trigger.key), None)
+                  for annotator, layer in layers.items()}
+        frames = _frames(gold, trigger).union(
+            *(_frames(layers[a], t) for a, t in theirs.items())) or {0}
+        for frame in sorted(frames):
+            versions = [Version(annotator, (mine,) if mine else (), tuple(
+                _argument_pairs(layers[annotator], mine, frame) if mine else ()))
+                for annotator, mine in theirs.items()]
+            settled = _argument_keys(_argument_pairs(gold, trigger, frame))
+            if any(_argument_keys(v.arguments) != settled for v in versions):
+                out.append(Difference(doc_id, "arguments", trigger.start, trigger.end,
+                                      tuple(versions), trigger, frame))
+    out.sort(key=lambda d: (d.start, d.end, d.kind, d.frame))
     return out
 
 
@@ -243,9 +267,9 @@ def resolution(store: Store, difference: Difference, choice: str | None) -> Comp
         taken = {s.key for s in chosen.spans}
         for span in chosen.spans:
             head = targets.add(span, edits)
-            for role, argument in _argument_pairs(source, span):
+            for frame, role, argument in _framed_arguments(source, span):
                 edits.append(LateArgument(head, role, targets.argument(argument, edits),
-                                          ADJUDICATED))
+                                          ADJUDICATED, frame=frame))
         rejected = {s.key: s for v in difference.versions for s in v.spans
                     if s.key not in taken}
         for span in rejected.values():
@@ -263,7 +287,7 @@ def _take_arguments(store: Store, difference: Difference, chosen: Version, gold:
     by_id = gold.span_by_id()
     have = set()
     for argument in gold.arguments:
-        if argument.trigger_id != trigger.id:
+        if argument.trigger_id != trigger.id or argument.frame != difference.frame:
             continue
         target = by_id.get(argument.argument_id)
         key = (argument.role, target.start, target.end) if target else None
@@ -275,7 +299,7 @@ def _take_arguments(store: Store, difference: Difference, chosen: Version, gold:
         if (role, span.start, span.end) not in have:
             have.add((role, span.start, span.end))
             edits.append(LateArgument(trigger.id, role, targets.argument(span, edits),
-                                      ADJUDICATED))
+                                      ADJUDICATED, frame=difference.frame))
     edits.append(UpdateSpan(trigger.id, {"origin": ADJUDICATED}, "Mark event adjudicated"))
 
 

@@ -172,9 +172,9 @@ class LateArgument(_NoSpans):
 
     def __init__(self, trigger: AddSpan | int, role: str, argument: AddSpan | int,
                  origin: str = MANUAL, decision: Decision = Decision.ACCEPTED,
-                 score: float | None = None):
+                 score: float | None = None, frame: int = 0):
         self.trigger, self.role, self.argument = trigger, role, argument
-        self.origin, self.decision, self.score = origin, decision, score
+        self.origin, self.decision, self.score, self.frame = origin, decision, score, frame
         self.description = f"Set {role}"
         self.added: Argument | None = None
 
@@ -185,7 +185,7 @@ class LateArgument(_NoSpans):
     def apply(self, store: Store) -> None:
         self.added = store.add_argument(self.added or Argument(
             self._id(self.trigger), self.role, self._id(self.argument), self.origin,
-            self.decision, self.score))
+            self.decision, self.score, frame=self.frame))
 
     def revert(self, store: Store) -> None:
         store.delete_argument(self.added.id)

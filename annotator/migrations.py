@@ -106,7 +106,13 @@ def _ace_contact_roles(db: sqlite_utils.Database) -> None:
                    f"trigger_id IN (SELECT id FROM spans WHERE label IN ({marks}))", renamed)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _ace_contact_roles]
+def _argument_frames(db: sqlite_utils.Database) -> None:
+    """Events that share a trigger: each argument names its event's frame on the trigger."""
+    db.execute("ALTER TABLE arguments ADD COLUMN frame INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _ace_contact_roles,
+                                                         _argument_frames]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -12,6 +12,9 @@ them). So a re-run of a model can replace undecided suggestions without touching
 
 An event is a trigger span (kind `trigger`, label = event type) plus its arguments: (role, span)
 pairs pointing at entity spans of the same layer. Deleting a span removes the arguments that use it.
+Several events may share one trigger span (BioNLP corpora annotate one "detected" with nine
+events): each argument names its event's `frame` on the trigger, so an event is the pair
+(trigger, frame). Frame 0 always exists; the others exist while they hold arguments.
 """
 
 from __future__ import annotations
@@ -134,14 +137,18 @@ class Argument:
     decision: Decision = Decision.ACCEPTED
     score: float | None = None
     id: int | None = None
+    #: which of the events on this trigger the argument belongs to (0: the first)
+    frame: int = 0
 
 
 @dataclass(frozen=True)
 class Event:
-    """A trigger span and its arguments; the event type is the trigger's label."""
+    """A trigger span, one of its frames, and that frame's arguments; the event type is the
+    trigger's label."""
 
     trigger: Span
     arguments: tuple[Argument, ...] = ()
+    frame: int = 0
 
     @property
     def event_type(self) -> str:
@@ -175,10 +182,13 @@ class Annotations:
         return [s for s in self.spans if s.kind is SpanKind.TRIGGER]
 
     def events(self) -> list[Event]:
-        by_trigger: dict[int, list[Argument]] = {}
+        """One event per (trigger, frame), in trigger then frame order: frame 0 of every
+        trigger, and each other frame that holds arguments."""
+        by_frame: dict[int, dict[int, list[Argument]]] = {}
         for arg in self.arguments:
-            by_trigger.setdefault(arg.trigger_id, []).append(arg)
-        return [Event(t, tuple(by_trigger.get(t.id, ()))) for t in self.triggers]
+            by_frame.setdefault(arg.trigger_id, {0: []}).setdefault(arg.frame, []).append(arg)
+        return [Event(t, tuple(arguments), frame) for t in self.triggers
+                for frame, arguments in sorted(by_frame.get(t.id, {0: []}).items())]
 
     def span_by_id(self) -> dict[int, Span]:
         return {s.id: s for s in self.spans if s.id is not None}

@@ -17,7 +17,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -78,7 +78,7 @@ SPAN_COLUMNS = (
     "id, document_id, layer, kind, start_char, end_char, label, origin, decision, score, "
     "suggestion_id"
 )
-ARGUMENT_COLUMNS = "id, trigger_id, role, argument_id, origin, decision, score"
+ARGUMENT_COLUMNS = "id, trigger_id, role, argument_id, origin, decision, score, frame"
 #: well under SQLite's limit on parameters in one statement (32,766; 999 before 3.32)
 IDS_PER_QUERY = 900
 
@@ -99,7 +99,7 @@ def _span(row: Sequence) -> Span:
 def _argument(row: Sequence) -> Argument:
     return Argument(
         id=row[0], trigger_id=row[1], role=row[2], argument_id=row[3], origin=row[4],
-        decision=Decision(row[5]), score=row[6],
+        decision=Decision(row[5]), score=row[6], frame=row[7],
     )
 
 
@@ -338,7 +338,8 @@ class Store(ProjectOverview):
             if triple not in existing:
                 existing.add(triple)
                 self.db.execute(
-                    f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) "
+                    "VALUES (NULL, ?, ?, ?, ?, ?, ?, 0)",
                     [*triple, analysis.argument_origin, Decision.SUGGESTED.value, score],
                 )
         return added
@@ -426,14 +427,15 @@ class Store(ProjectOverview):
             raise StoreError(f"span {trigger.id} is not an event trigger")
         if trigger.layer != arg.layer or trigger.doc_id != arg.doc_id:
             raise StoreError("an argument must be in the same document and layer as its trigger")
+        if argument.frame < 0:
+            raise StoreError(f"an event frame is a number from 0, not {argument.frame}")
         with self.atomic():
             cursor = self.db.execute(
-                f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [argument.id, argument.trigger_id, argument.role, argument.argument_id,
-                 argument.origin, argument.decision.value, argument.score],
+                 argument.origin, argument.decision.value, argument.score, argument.frame],
             )
-        return Argument(argument.trigger_id, argument.role, argument.argument_id,
-                        argument.origin, argument.decision, argument.score, cursor.lastrowid)
+        return replace(argument, id=cursor.lastrowid)
 
     def get_argument(self, argument_id: int) -> Argument:
         rows = self._q(f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE id = ?", [argument_id])
@@ -474,8 +476,8 @@ class Store(ProjectOverview):
         For code that reads a whole corpus (agreement), where building a `Span` per row would
         cost more than the computation. Spans: (document_id, layer, id, kind, start, end,
         label), in document and text order; arguments: (document_id, layer, trigger_id, role,
-        argument_id), in the order they were made, both ends effective and the argument not
-        rejected.
+        argument_id, frame), in the order they were made, both ends effective and the argument
+        not rejected.
         """
         if not doc_ids or not layers:
             return [], []
@@ -488,7 +490,7 @@ class Store(ProjectOverview):
             "ORDER BY document_id, start_char, end_char DESC, id",
             [*doc_ids, *layers, *effective])
         arguments = self._q(
-            "SELECT t.document_id, t.layer, a.trigger_id, a.role, a.argument_id "
+            "SELECT t.document_id, t.layer, a.trigger_id, a.role, a.argument_id, a.frame "
             "FROM arguments a JOIN spans t ON t.id = a.trigger_id "
             "JOIN spans g ON g.id = a.argument_id "
             f"WHERE t.document_id {where.format('t')} AND a.decision != ? "

@@ -62,7 +62,8 @@ def copy_layer(source: Store, source_doc: int, target: Store, target_doc: int, l
     for argument in source.arguments(source_doc, layer):
         target.add_argument(Argument(ids[argument.trigger_id], argument.role,
                                      ids[argument.argument_id], argument.origin,
-                                     argument.decision, argument.score))
+                                     argument.decision, argument.score,
+                                     frame=argument.frame))
     return ids
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.formats.context import ExportContext, ImportContext
-from annotator.formats.records import Mention, Record, non_overlapping
+from annotator.formats.records import Link, Mention, Record, non_overlapping
 from annotator.formats.registry import FORMATS
 from annotator.model import Sentence, SpanKind
 from annotator.schema import default_schema
@@ -67,12 +67,15 @@ def records(draw, *, canonical: bool = False, free_offsets: bool = True) -> Reco
         record.spans = kept
         return record
     entities = list(range(len(record.spans)))
-    for _ in range(draw(st.integers(0, 2))):
+    frames: dict[int, int] = {}
+    for _ in range(draw(st.integers(0, 3))):
+        # the same word may be drawn twice: two events sharing one trigger (brat's E1, E2 on T3)
         i = draw(st.integers(0, len(words) - 1))
         trigger = record.add(Mention(*words[i], draw(st.sampled_from(EVENT_TYPES)),
                                      SpanKind.TRIGGER))
+        frame = frames[trigger] = frames.get(trigger, -1) + 1
         for argument in draw(st.lists(st.sampled_from(entities), max_size=3)) if entities else []:
-            link = (trigger, draw(st.sampled_from(ROLES)), argument)
+            link = Link(trigger, draw(st.sampled_from(ROLES)), argument, frame)
             if link not in record.arguments:
                 record.arguments.append(link)
     return record

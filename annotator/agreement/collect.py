@@ -52,6 +52,7 @@ class Link:
     trigger_id: int
     role: str
     argument_id: int
+    frame: int = 0
 
 
 @dataclass
@@ -120,8 +121,8 @@ def read_documents(store: Store,
         tokens = store.token_offsets(batch)
         marks = _marks(span_rows)
         links: defaultdict[tuple[int, str], list[Link]] = defaultdict(list)
-        for doc_id, layer, trigger_id, role, argument_id in argument_rows:
-            links[doc_id, layer].append(Link(trigger_id, role, argument_id))
+        for doc_id, layer, trigger_id, role, argument_id, frame in argument_rows:
+            links[doc_id, layer].append(Link(trigger_id, role, argument_id, frame))
         for doc in store.iter_documents(batch):
             stored = tokens.get(doc.id)
             yield DocumentLayers(

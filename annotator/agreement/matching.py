@@ -326,19 +326,35 @@ def _specificity(key: Key) -> tuple[int, str]:
 
 
 def argument_tuples(annotations: Annotations, keep: set[int] | None = None) -> dict[tuple, int]:
-    """Event arguments as comparable tuples: (trigger start, end, type, role, argument start,
-    argument end). The argument's entity label is left out on purpose: it is measured by span
-    agreement, and counting it twice would punish one label error twice. `keep` restricts to
-    triggers with those ids (a label filter)."""
+    """Event arguments as comparable tuples: (trigger start, end, type, event, role, argument
+    start, argument end). The argument's entity label is left out on purpose: it is measured by
+    span agreement, and counting it twice would punish one label error twice. `keep` restricts
+    to triggers with those ids (a label filter).
+
+    `event` tells apart the events that share a trigger: the rank of the argument's frame among
+    the trigger's frames ordered by their content, not the stored frame number, which two
+    annotators may assign differently to the same events. A trigger with one event ranks 0, so
+    the common case compares as (trigger, role, argument); one event holding both Theme:T1 and
+    Theme:T2 does not match two events holding one each."""
     out: dict[tuple, int] = {}
     if not annotations.arguments:
         return out
     by_id = annotations.span_by_id()
+    frames: dict[tuple[int, int], list[tuple]] = {}
     for argument in annotations.arguments:
         trigger = by_id.get(argument.trigger_id)
         target = by_id.get(argument.argument_id)
         if trigger is None or target is None or (keep is not None and trigger.id not in keep):
             continue
-        key = (trigger.start, trigger.end, trigger.label, argument.role, target.start, target.end)
-        out[key] = out.get(key, 0) + 1
+        frames.setdefault((trigger.id, argument.frame), []).append(
+            (argument.role, target.start, target.end))
+    ranked: dict[int, list[list[tuple]]] = {}
+    for (trigger_id, _frame), pairs in frames.items():
+        ranked.setdefault(trigger_id, []).append(sorted(pairs))
+    for trigger_id, events in ranked.items():
+        trigger = by_id[trigger_id]
+        for rank, pairs in enumerate(sorted(events)):
+            for role, start, end in pairs:
+                key = (trigger.start, trigger.end, trigger.label, rank, role, start, end)
+                out[key] = out.get(key, 0) + 1
     return out

@@ -6,10 +6,13 @@
     E1	Contact-Meet:T2 Participant:T1 Participant2:T3
 
 Entities and triggers are `T` lines (a trigger's type is its event type), events are `E` lines
-whose repeated roles are numbered as brat does (`Participant`, `Participant2`). brat type names
-allow no ':', so `Contact:Meet` is written `Contact-Meet` (see `schema.brat_event_name`) and
-mapped back through the project schema on import; `annotation.conf` is the project schema
-(plus any label in use that it lacks). Offsets are code points into the `.txt`, as ours.
+whose repeated roles are numbered as brat does (`Participant`, `Participant2`). Several `E`
+lines may share one trigger (`E1 Binding:T3 Theme:T1`, `E2 Binding:T3 Theme:T2`): they stay
+separate events, frames 0, 1 ... of that trigger, and are written back as separate `E` lines.
+brat type names allow no ':', so `Contact:Meet` is written `Contact-Meet` (see
+`schema.brat_event_name`) and mapped back through the project schema on import;
+`annotation.conf` is the project schema (plus any label in use that it lacks). Offsets are
+code points into the `.txt`, as ours.
 
 Import reads the same, and the collection's `annotation.conf` (in the folder of the `.ann` or
 above) so event types the project lacks arrive with their roles. What our model cannot hold is
@@ -54,7 +57,8 @@ def _file_stem(name: str, used: set[str]) -> str:
 
 
 def ann_lines(record: Record) -> Iterator[str]:
-    """The `.ann` lines of a record (entities first, then triggers, then events)."""
+    """The `.ann` lines of a record (entities first, then triggers, then events: an E line per
+    event, so events sharing a trigger share its T line)."""
     ids: dict[int, str] = {}
     order = sorted(range(len(record.spans)),
                    key=lambda i: (record.spans[i].kind is SpanKind.TRIGGER, record.spans[i].start,
@@ -66,14 +70,16 @@ def ann_lines(record: Record) -> Iterator[str]:
                  else mention.label)
         shown = re.sub(r"[\t\r\n]", " ", mention.text_in(record.text))
         yield f"T{number}\t{label} {mention.start} {mention.end}\t{shown}\n"
-    roles: dict[int, list[tuple[str, int]]] = {}
-    for trigger, role, argument in record.arguments:
-        roles.setdefault(trigger, []).append((role, argument))
-    events = [i for i in order if record.spans[i].kind is SpanKind.TRIGGER]
-    for number, i in enumerate(events, 1):
+    roles: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for trigger, role, argument, frame in record.arguments:
+        roles.setdefault((trigger, frame), []).append((role, argument))
+    rank = {i: n for n, i in enumerate(order)}
+    events = sorted(((i, frame) for i, frame, _ in record.frames()),
+                    key=lambda event: (rank[event[0]], event[1]))
+    for number, (i, frame) in enumerate(events, 1):
         parts = [f"{brat_event_name(record.spans[i].label)}:{ids[i]}"]
         seen: dict[str, int] = {}
-        for role, argument in roles.get(i, []):
+        for role, argument in roles.get((i, frame), []):
             seen[role] = seen.get(role, 0) + 1
             numbered = role if seen[role] == 1 else f"{role}{seen[role]}"
             parts.append(f"{numbered}:{ids[argument]}")
@@ -185,6 +191,7 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
                                               SpanKind.TRIGGER))
         else:
             index[ident] = record.add(Mention(start, end, label))
+    frames: dict[int, int] = {}
     for ident, trigger, arguments, number in events:
         where = f"{ann.name}:{number}"
         event_type, _, trigger_id = trigger.partition(":")
@@ -197,6 +204,8 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
         _, start, end, _ = spans[trigger_id]
         position = record.add(Mention(start, end, names.get(event_type, event_type),
                                       SpanKind.TRIGGER))
+        # every E line is its own event: a second one on the same trigger is its next frame
+        frame = frames[position] = frames.get(position, -1) + 1
         for role, target in arguments:
             if target in skipped:
                 context.notes.add("event arguments on a discontinuous span not imported", where)
@@ -208,7 +217,7 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
                 raise InputError(f"event {ident} refers to {target}, which is not a T line",
                                  ann, number)
             else:
-                record.arguments.append((position, _role(role), index[target]))
+                record.link(position, _role(role), index[target], frame)
     return record
 
 

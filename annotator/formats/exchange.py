@@ -355,7 +355,7 @@ def check_record(record: Record) -> None:
                              f"({len(record.text)} characters)", record.source)
         if not mention.label:
             raise InputError(f"span {mention.start}..{mention.end} has no label", record.source)
-    for trigger, role, argument in record.arguments:
+    for trigger, role, argument, _frame in record.arguments:
         if record.spans[trigger].kind is not SpanKind.TRIGGER or not role:
             raise InputError("an event argument must hang off a trigger and name a role",
                              record.source)
@@ -444,10 +444,11 @@ def _attach(store: Store, doc_id: int, record: Record, layer: str, origin: str,
             ids[key] = stored.id
             report.spans_added += 1
         span_ids.append(ids[key])
-    links = {(a.trigger_id, a.role, a.argument_id) for a in existing.arguments}
-    for trigger, role, argument in record.arguments:
-        link = (span_ids[trigger], role, span_ids[argument])
+    links = {(a.trigger_id, a.role, a.argument_id, a.frame) for a in existing.arguments}
+    for trigger, role, argument, frame in record.arguments:
+        link = (span_ids[trigger], role, span_ids[argument], frame)
         if link not in links:
             links.add(link)
-            store.add_argument(Argument(*link, origin=origin, decision=Decision.ACCEPTED))
+            store.add_argument(Argument(*link[:3], origin=origin, decision=Decision.ACCEPTED,
+                                        frame=frame))
             report.arguments_added += 1

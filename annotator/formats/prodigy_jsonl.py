@@ -116,8 +116,9 @@ def read(path: Path, context: ImportContext) -> Iterator[Record]:
         record.tokens = _tokens(obj.get("tokens"), text, path, line)
         for span in _objects(obj, "spans", path, line):
             record.add(_mention(span, text, SpanKind.ENTITY, path, line))
+        frames: dict[int, int] = {}
         for event in _objects(obj, "events", path, line):
-            _event(record, event, path, line)
+            _event(record, event, frames, path, line)
         if obj.get("relations"):
             context.notes.add("Prodigy relations not imported (no relation layer)", where,
                               len(obj["relations"]))
@@ -155,11 +156,14 @@ def _tokens(items: object, text: str, path: Path, line: int) -> list[TokenOffset
     return tokens
 
 
-def _event(record: Record, event: dict, path: Path, line: int) -> None:
+def _event(record: Record, event: dict, frames: dict[int, int], path: Path, line: int) -> None:
+    """One object of "events": its own event, the next frame of its trigger (`frames` counts
+    the events read per trigger)."""
     trigger = event.get("trigger")
     if not isinstance(trigger, dict):
         raise InputError('an event needs a "trigger" object', path, line)
     index = record.add(_mention(trigger, record.text, SpanKind.TRIGGER, path, line))
+    frame = frames[index] = frames.get(index, -1) + 1
     for argument in _objects(event, "arguments", path, line):
         role = label_of(argument.get("role"), path, line)
         start, end = offsets(argument.get("start"), argument.get("end"), record.text, path, line)
@@ -169,4 +173,4 @@ def _event(record: Record, event: dict, path: Path, line: int) -> None:
         if not found:
             raise InputError(f"argument {role} at {start}..{end} matches no span in "
                              '"spans"', path, line)
-        record.arguments.append((index, role, record.add(found[0])))
+        record.link(index, role, record.add(found[0]), frame)

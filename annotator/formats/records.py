@@ -9,8 +9,10 @@ layer. Keeping the formats on this small shape (no ids, no provenance) is what l
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.model import Document, Sentence, SpanKind
 
@@ -31,11 +33,22 @@ class Mention:
         return text[self.start : self.end]
 
 
+class Link(NamedTuple):
+    """An event argument inside a record: positions in `Record.spans`, and the frame (which of
+    the events on that trigger it belongs to, 0 for the first)."""
+
+    trigger: int
+    role: str
+    argument: int
+    frame: int = 0
+
+
 @dataclass
 class Record:
     """One document and the annotations a file holds for it.
 
-    `arguments` link positions in `spans`: (trigger index, role, argument index). `annotated`
+    `arguments` link positions in `spans`: `Link`s (trigger index, role, argument index,
+    frame); events sharing a trigger differ by frame. `annotated`
     says the source claims to be annotated (a Prodigy answer, a brat .ann, a CoNLL tag column),
     even when it holds no spans, as opposed to plain text that only brings the document in.
     """
@@ -44,7 +57,7 @@ class Record:
     text: str
     meta: dict = field(default_factory=dict)
     spans: list[Mention] = field(default_factory=list)
-    arguments: list[tuple[int, str, int]] = field(default_factory=list)
+    arguments: list[Link] = field(default_factory=list)
     tokens: list[TokenOffsets] | None = None
     sentences: list[Sentence] | None = None
     annotated: bool = False
@@ -65,12 +78,24 @@ class Record:
         return [m for m in self.spans if m.kind is SpanKind.TRIGGER]
 
     def events(self) -> list[tuple[Mention, list[tuple[str, Mention]]]]:
-        """Each trigger with its (role, argument) pairs, in span order."""
-        roles: dict[int, list[tuple[str, Mention]]] = {}
-        for trigger, role, argument in self.arguments:
-            roles.setdefault(trigger, []).append((role, self.spans[argument]))
-        return [(m, roles.get(i, [])) for i, m in enumerate(self.spans)
-                if m.kind is SpanKind.TRIGGER]
+        """Each event with its (role, argument) pairs, in span then frame order: frame 0 of
+        every trigger, and each other frame that holds arguments (events sharing a trigger
+        come out as separate events on the same trigger mention)."""
+        return [(self.spans[i], roles) for i, _frame, roles in self.frames()]
+
+    def frames(self) -> list[tuple[int, int, list[tuple[str, Mention]]]]:
+        """(trigger index, frame, (role, argument) pairs) of each event, as `events`."""
+        roles: dict[int, dict[int, list[tuple[str, Mention]]]] = {}
+        for trigger, role, argument, frame in self.arguments:
+            roles.setdefault(trigger, {0: []}).setdefault(frame, []).append(
+                (role, self.spans[argument]))
+        return [(i, frame, pairs) for i, m in enumerate(self.spans)
+                if m.kind is SpanKind.TRIGGER
+                for frame, pairs in sorted(roles.get(i, {0: []}).items())]
+
+    def link(self, trigger: int, role: str, argument: int, frame: int = 0) -> None:
+        """Add an argument of the event (`trigger`, `frame`)."""
+        self.arguments.append(Link(trigger, role, argument, frame))
 
     def add(self, mention: Mention) -> int:
         """Index of `mention` in `spans`, adding it once (formats repeat spans freely)."""
@@ -83,10 +108,14 @@ class Record:
         return found
 
     def content(self) -> tuple[frozenset, frozenset]:
-        """What two records must agree on to hold the same annotations (order-free)."""
+        """What two records must agree on to hold the same annotations (order-free): the spans,
+        and the events, each a trigger with the multiset of its (role, argument) pairs (frame
+        numbers themselves are not content: frames 0 and 2 are the same two events as 0 and 1).
+        """
         spans = frozenset(self.spans)
-        links = frozenset((self.spans[t], role, self.spans[a]) for t, role, a in self.arguments)
-        return spans, links
+        events = Counter((self.spans[i], frozenset(Counter(pairs).items()))
+                         for i, _frame, pairs in self.frames() if pairs)
+        return spans, frozenset(events.items())
 
 
 KINDS = {kind.value: kind for kind in SpanKind}
@@ -97,15 +126,15 @@ def record_from_rows(document: Document, spans: Sequence[tuple], arguments: Sequ
                      sentences: list[Sentence] | None = None) -> Record:
     """A stored document and one layer's effective annotations as a Record, from the light
     rows of `Store.layer_rows` (spans: (document, layer, id, kind, start, end, label);
-    arguments: (document, layer, trigger id, role, argument id))."""
+    arguments: (document, layer, trigger id, role, argument id, frame))."""
     record = Record(name=document.name, text=document.text, meta=dict(document.meta),
                     tokens=tokens or None, sentences=sentences or None, annotated=True,
                     layer=layer)
     index = {span_id: record.add(Mention(start, end, label, KINDS[kind]))
              for _, _, span_id, kind, start, end, label in spans}
-    seen: set[tuple[int, str, int]] = set()
-    for _, _, trigger, role, argument in arguments:
-        link = (index[trigger], role, index[argument])
+    seen: set[Link] = set()
+    for _, _, trigger, role, argument, frame in arguments:
+        link = Link(index[trigger], role, index[argument], frame)
         if link not in seen:
             seen.add(link)
             record.arguments.append(link)

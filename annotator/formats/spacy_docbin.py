@@ -109,12 +109,15 @@ def _record(doc, path: Path, number: int, context: ImportContext) -> Record:
         if group not in (ENTITY_GROUP, EVENT_GROUP):
             context.notes.add(f'spans of group "{group}" not imported (only "sc" and "events")',
                               f"{path.name}: document {number}", len(doc.spans[group]))
+    frames: dict[int, int] = {}
     for frame in data.get("events") or []:
-        _frame(record, frame, where)
+        _frame(record, frame, frames, where)
     return record
 
 
-def _frame(record: Record, frame: dict, where: str) -> None:
+def _frame(record: Record, frame: dict, frames: dict[int, int], where: str) -> None:
+    """One event frame; a second frame on the same trigger is that trigger's next event
+    (`frames` counts them per trigger)."""
     try:
         (start, end), label = frame["trigger"], frame["type"]
         trigger = Mention(int(start), int(end), str(label), SpanKind.TRIGGER)
@@ -125,8 +128,9 @@ def _frame(record: Record, frame: dict, where: str) -> None:
                          where) from exc
     entities = set(record.entities)
     index = record.add(trigger)
+    number = frames[index] = frames.get(index, -1) + 1
     for role, argument in arguments:
         if argument not in entities:
             raise InputError(f"event argument {role} at {argument.start}..{argument.end} is not "
                              'among the doc.spans["sc"] entities', where)
-        record.arguments.append((index, role, record.add(argument)))
+        record.link(index, role, record.add(argument), number)

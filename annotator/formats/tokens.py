@@ -175,9 +175,9 @@ def aligned(record: Record, notes: Notes) -> tuple[Record, Tokenised]:
         if fitted != mention:
             notes.add("spans trimmed of leading/trailing whitespace", where)
         kept[i] = clean.add(fitted)
-    for trigger, role, argument in record.arguments:
+    for trigger, role, argument, frame in record.arguments:
         if trigger in kept and argument in kept:
-            clean.arguments.append((kept[trigger], role, kept[argument]))
+            clean.link(kept[trigger], role, kept[argument], frame)
         else:
             notes.add("event arguments dropped with a whitespace-only span", where)
     tokenised = tokenise(clean, clean.spans)

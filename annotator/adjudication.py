@@ -38,6 +38,7 @@ from annotator.edits import (
     RemoveArgument,
     UpdateSpan,
 )
+from annotator.journal import perform
 from annotator.model import GOLD, Annotations, Decision, Span, SpanKind
 from annotator.store import Store
 
@@ -197,7 +198,8 @@ def plan_agreed(store: Store, doc_id: int, annotators: Sequence[str]) -> Compoun
 def merge_agreed(store: Store, doc_id: int, annotators: Sequence[str]) -> Compound:
     """`plan_agreed`, applied; returns the applied edit (revert it to undo)."""
     edit = plan_agreed(store, doc_id, annotators)
-    edit.apply(store)
+    if edit.edits:
+        perform(store, edit, annotator=GOLD, document_id=doc_id, operation="adjudicate")
     return edit
 
 
@@ -306,7 +308,7 @@ def _take_arguments(store: Store, difference: Difference, chosen: Version, gold:
 def resolve(store: Store, difference: Difference, choice: str | None) -> Compound:
     """`resolution`, applied; returns the applied edit (revert it to undo)."""
     edit = resolution(store, difference, choice)
-    edit.apply(store)
+    perform(store, edit, annotator=GOLD, document_id=difference.doc_id, operation="adjudicate")
     return edit
 
 

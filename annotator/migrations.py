@@ -111,8 +111,30 @@ def _argument_frames(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE arguments ADD COLUMN frame INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _ace_contact_roles,
-                                                         _argument_frames]
+def _journal(db: sqlite_utils.Database) -> None:
+    """Every applied, undone and redone edit (`annotator.journal`)."""
+    db.execute(
+        """
+        CREATE TABLE journal (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            document_id INTEGER,
+            action TEXT NOT NULL CHECK (action IN ('apply', 'undo', 'redo')),
+            operation TEXT NOT NULL,
+            description TEXT NOT NULL,
+            edit TEXT NOT NULL,
+            entry_of INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX journal_by_annotator_document ON journal (annotator, document_id, id)")
+    db.execute("CREATE INDEX journal_by_document ON journal (document_id, id)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial, _ace_contact_roles, _argument_frames, _journal,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from annotator.changes import Effect, StoreError
 from annotator.migrations import SCHEMA_VERSION, NewerProjectError, migrate
 from annotator.model import (
     GOLD,
@@ -40,10 +41,6 @@ from annotator.model import (
 )
 from annotator.schema import Schema, default_schema
 from annotator.store_overview import ProjectOverview, SearchHit
-
-
-class StoreError(RuntimeError):
-    pass
 
 
 def _now() -> str:
@@ -82,6 +79,15 @@ ARGUMENT_COLUMNS = "id, trigger_id, role, argument_id, origin, decision, score, 
 #: well under SQLite's limit on parameters in one statement (32,766; 999 before 3.32)
 IDS_PER_QUERY = 900
 
+
+#: Span field -> (column, conversion), for writing only the columns an update changes
+_SPAN_UPDATES = {
+    "doc_id": ("document_id", int), "layer": ("layer", str),
+    "kind": ("kind", lambda k: SpanKind(k).value), "start": ("start_char", int),
+    "end": ("end_char", int), "label": ("label", str), "origin": ("origin", str),
+    "decision": ("decision", lambda d: Decision(d).value), "score": ("score", lambda x: x),
+    "suggestion_id": ("suggestion_id", lambda x: x),
+}
 
 #: value -> member without Enum.__call__, which dominates reading a thousand spans
 _KINDS = {k.value: k for k in SpanKind}
@@ -122,6 +128,9 @@ class Store(ProjectOverview):
         self._depth = 0
         self._schema: Schema | None = None
         self._lengths: dict[int, int] = {}
+        #: effects being recorded (`recording`); every span, argument and status write is
+        #: reported to each
+        self._recorders: list[Effect] = []
         try:
             with self.atomic():
                 migrate(self.db)
@@ -165,6 +174,17 @@ class Store(ProjectOverview):
         self._depth -= 1
         if self._depth == 0:
             conn.execute("COMMIT")
+
+    @contextmanager
+    def recording(self) -> Iterator[Effect]:
+        """Collect into an `Effect` every span, argument and status row written meanwhile (the
+        caller holds the transaction: an effect of a rolled-back write means nothing)."""
+        effect = Effect()
+        self._recorders.append(effect)
+        try:
+            yield effect
+        finally:
+            self._recorders = [e for e in self._recorders if e is not effect]
 
     def _q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         return self.db.execute(sql, params).fetchall()
@@ -346,18 +366,46 @@ class Store(ProjectOverview):
 
     # --- spans and arguments -------------------------------------------------------------
     def add_span(self, span: Span) -> Span:
-        """Insert a span; an explicit id (as undo uses) is kept, otherwise one is assigned."""
+        """Insert a span; an explicit id (as undo uses) is kept, otherwise one is assigned.
+
+        A decision on a suggestion needs the suggestion to exist still (a pre-annotation run
+        in another program may have replaced it) and is the layer's only one on it."""
         if span.end > self._length(span.doc_id):
             raise StoreError(f"span {span.start}..{span.end} is outside document {span.doc_id}")
         with self.atomic():
-            cursor = self.db.execute(
-                f"INSERT INTO spans ({SPAN_COLUMNS}, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [span.id, span.doc_id, span.layer, span.kind.value, span.start, span.end,
-                 span.label, span.origin, span.decision.value, span.score, span.suggestion_id,
-                 _now()],
-            )
-        return span.with_(id=cursor.lastrowid)
+            if span.suggestion_id is not None:
+                self._check_suggestion(span)
+            try:
+                cursor = self.db.execute(
+                    f"INSERT INTO spans ({SPAN_COLUMNS}, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [span.id, span.doc_id, span.layer, span.kind.value, span.start, span.end,
+                     span.label, span.origin, span.decision.value, span.score,
+                     span.suggestion_id, _now()],
+                )
+            except sqlite3.IntegrityError as exc:
+                if span.id is not None and self._q("SELECT 1 FROM spans WHERE id = ?", [span.id]):
+                    raise StoreError(f"span id {span.id} is taken by another span") from None
+                raise StoreError(f"span {span.start}..{span.end} {span.label}: {exc}") from None
+            stored = span.with_(id=cursor.lastrowid)
+            for effect in self._recorders:
+                effect.span_added(stored)
+        return stored
+
+    def _check_suggestion(self, span: Span) -> None:
+        if not self._q("SELECT 1 FROM spans WHERE id = ?", [span.suggestion_id]):
+            raise StoreError(f"the suggestion {span.label} at {span.start}..{span.end} is gone: "
+                             "pre-annotation was run again since; reopen the document")
+        other = self.decision_on(span.suggestion_id, span.layer)
+        if other is not None and other != span.id:
+            raise StoreError(f"{span.layer} has already decided on the suggestion {span.label} "
+                             f"at {span.start}..{span.end} (perhaps in another window)")
+
+    def decision_on(self, suggestion_id: int, layer: str) -> int | None:
+        """The id of `layer`'s span deciding on suggestion `suggestion_id`, if there is one."""
+        rows = self._q("SELECT id FROM spans WHERE suggestion_id = ? AND layer = ?",
+                       [suggestion_id, layer])
+        return rows[0][0] if rows else None
 
     def _length(self, doc_id: int) -> int:
         """A document's length in characters, which SQLite counts by scanning the text; a
@@ -377,17 +425,29 @@ class Store(ProjectOverview):
         return _span(rows[0])
 
     def update_span(self, span_id: int, **changes) -> Span:
-        """Change label, start, end, decision, origin or score of a stored span."""
-        span = self.get_span(span_id).with_(**changes)
-        if span.end > self._length(span.doc_id):
-            raise StoreError(f"span {span.start}..{span.end} is outside document {span.doc_id}")
+        """Change label, kind, start, end, decision, origin, score or suggestion link of a span.
+
+        Read and written in one transaction, and only the columns that change are written, so
+        another program changing other columns of the same span meanwhile is not overwritten.
+        """
         with self.atomic():
-            self.db.execute(
-                "UPDATE spans SET kind = ?, start_char = ?, end_char = ?, label = ?, origin = ?,"
-                " decision = ?, score = ?, suggestion_id = ?, updated_at = ? WHERE id = ?",
-                [span.kind.value, span.start, span.end, span.label, span.origin,
-                 span.decision.value, span.score, span.suggestion_id, _now(), span_id],
-            )
+            before = self.get_span(span_id)
+            span = before.with_(**changes)
+            if span.end > self._length(span.doc_id):
+                raise StoreError(f"span {span.start}..{span.end} is outside document "
+                                 f"{span.doc_id}")
+            columns = {column: convert(getattr(span, name))
+                       for name, (column, convert) in _SPAN_UPDATES.items()
+                       if getattr(span, name) != getattr(before, name)}
+            if not columns:
+                return before
+            if "suggestion_id" in columns and span.suggestion_id is not None:
+                self._check_suggestion(span)
+            assignments = ", ".join(f"{column} = ?" for column in columns)
+            self.db.execute(f"UPDATE spans SET {assignments}, updated_at = ? WHERE id = ?",
+                            [*columns.values(), _now(), span_id])
+            for effect in self._recorders:
+                effect.span_changed(before, span)
         return span
 
     def delete_span(self, span_id: int) -> tuple[Span, list[Argument]]:
@@ -398,8 +458,11 @@ class Store(ProjectOverview):
                 f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE trigger_id = ? OR argument_id = ?"
                 " ORDER BY id", [span_id, span_id],
             )
+            arguments = [_argument(r) for r in rows]
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        return span, [_argument(r) for r in rows]
+            for effect in self._recorders:
+                effect.span_removed(span, arguments)
+        return span, arguments
 
     def spans(self, doc_id: int, layer: str | None = None) -> list[Span]:
         sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE document_id = ?"
@@ -413,29 +476,33 @@ class Store(ProjectOverview):
         """The spans among `span_ids` that exist (an edit's undo may have deleted some). Asked
         in slices: "annotate all occurrences" across a corpus can write more spans than SQLite
         takes parameters in one statement."""
-        ids = list(span_ids)
-        found = []
-        for at in range(0, len(ids), IDS_PER_QUERY):
-            part = ids[at:at + IDS_PER_QUERY]
-            marks = ", ".join("?" * len(part))
-            found += self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({marks})", part)
-        return [_span(r) for r in found]
+        return [_span(r) for r in self._rows_by_id(
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({{}})", span_ids)]
 
     def add_argument(self, argument: Argument) -> Argument:
-        trigger, arg = self.get_span(argument.trigger_id), self.get_span(argument.argument_id)
-        if trigger.kind is not SpanKind.TRIGGER:
-            raise StoreError(f"span {trigger.id} is not an event trigger")
-        if trigger.layer != arg.layer or trigger.doc_id != arg.doc_id:
-            raise StoreError("an argument must be in the same document and layer as its trigger")
-        if argument.frame < 0:
-            raise StoreError(f"an event frame is a number from 0, not {argument.frame}")
         with self.atomic():
-            cursor = self.db.execute(
-                f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [argument.id, argument.trigger_id, argument.role, argument.argument_id,
-                 argument.origin, argument.decision.value, argument.score, argument.frame],
-            )
-        return replace(argument, id=cursor.lastrowid)
+            trigger = self.get_span(argument.trigger_id)
+            arg = self.get_span(argument.argument_id)
+            if trigger.kind is not SpanKind.TRIGGER:
+                raise StoreError(f"span {trigger.id} is not an event trigger")
+            if trigger.layer != arg.layer or trigger.doc_id != arg.doc_id:
+                raise StoreError("an argument must be in the same document and layer as its "
+                                 "trigger")
+            if argument.frame < 0:
+                raise StoreError(f"an event frame is a number from 0, not {argument.frame}")
+            try:
+                cursor = self.db.execute(
+                    f"INSERT INTO arguments ({ARGUMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [argument.id, argument.trigger_id, argument.role, argument.argument_id,
+                     argument.origin, argument.decision.value, argument.score,
+                     argument.frame],
+                )
+            except sqlite3.IntegrityError:
+                raise StoreError(f"argument id {argument.id} is taken") from None
+            stored = replace(argument, id=cursor.lastrowid)
+            for effect in self._recorders:
+                effect.argument_added(stored)
+        return stored
 
     def get_argument(self, argument_id: int) -> Argument:
         rows = self._q(f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE id = ?", [argument_id])
@@ -443,10 +510,35 @@ class Store(ProjectOverview):
             raise StoreError(f"no argument with id {argument_id}")
         return _argument(rows[0])
 
+    def arguments_by_id(self, argument_ids: Iterable[int]) -> list[Argument]:
+        """The arguments among `argument_ids` that exist."""
+        return [_argument(r) for r in self._rows_by_id(
+            f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE id IN ({{}})", argument_ids)]
+
+    def arguments_of_spans(self, span_ids: Iterable[int]) -> list[Argument]:
+        """The arguments whose trigger or argument is among `span_ids`."""
+        ids = list(span_ids)
+        rows = self._rows_by_id(f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE trigger_id IN "
+                                "({})", ids)
+        rows += self._rows_by_id(f"SELECT {ARGUMENT_COLUMNS} FROM arguments WHERE argument_id "
+                                 "IN ({})", ids)
+        return [_argument(r) for r in dict.fromkeys(rows)]
+
+    def _rows_by_id(self, sql: str, ids: Iterable[int]) -> list[tuple]:
+        """`sql` with `{}` for a list of ids, asked in slices (SQLite's parameter limit)."""
+        ids = list(ids)
+        found: list[tuple] = []
+        for at in range(0, len(ids), IDS_PER_QUERY):
+            part = ids[at:at + IDS_PER_QUERY]
+            found += self._q(sql.format(", ".join("?" * len(part))), part)
+        return found
+
     def delete_argument(self, argument_id: int) -> Argument:
         with self.atomic():
             argument = self.get_argument(argument_id)
             self.db.execute("DELETE FROM arguments WHERE id = ?", [argument_id])
+            for effect in self._recorders:
+                effect.argument_removed(argument)
         return argument
 
     def arguments(self, doc_id: int, layer: str | None = None) -> list[Argument]:
@@ -528,7 +620,12 @@ class Store(ProjectOverview):
         return [name for name in self.layers() if name not in (SUGGESTIONS, GOLD)]
 
     def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
+        status = Status(status)
         with self.atomic():
+            if self._recorders:
+                before = self.status(doc_id, annotator)
+                for effect in self._recorders:
+                    effect.status_set(doc_id, annotator, before, status)
             self.db.execute(
                 "INSERT INTO document_status (document_id, annotator, status, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT(document_id, annotator) DO UPDATE SET "

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from edits_support import suggestion, talks
 
 from annotator import edits
-from annotator.model import SUGGESTIONS, Decision, Document, Sentence, Span, SpanKind, Status
-from annotator.store import Analysis, Store
-
-TEXT = "Mike Pompeo met Kim Yong Chol in New York on Friday."
+from annotator.model import SUGGESTIONS, Decision, SpanKind, Status
+from annotator.store import Store
 
 
 @pytest.fixture
 def doc(store: Store) -> int:
-    doc_id = store.add_documents([Document("talks", TEXT)]).added[0]
-    spans = [
-        Span(doc_id, 0, 11, "PERSON", SUGGESTIONS, origin="model:sm@3.8"),
-        Span(doc_id, 16, 28, "PERSON", SUGGESTIONS, origin="model:sm@3.8"),
-        Span(doc_id, 12, 15, "Contact:Meet", SUGGESTIONS, SpanKind.TRIGGER, origin="rule:meet"),
-        Span(doc_id, 32, 40, "GPE", SUGGESTIONS, origin="model:sm@3.8"),
-    ]
-    store.save_analyses([Analysis(doc_id, "sm@3.8", [], [Sentence(0, len(TEXT))], spans,
-                                  [(2, "Participant", 0, None), (2, "Participant", 1, None),
-                                   (2, "Place", 3, 0.5)])])
-    return doc_id
+    return talks(store)
 
 
 def snapshot(store: Store, doc_id: int) -> tuple:
     return (store.spans(doc_id), store.arguments(doc_id), store.status(doc_id, "alice"))
-
-
-def suggestion(store: Store, doc_id: int, label: str) -> Span:
-    return next(s for s in store.spans(doc_id, SUGGESTIONS) if s.label == label)
 
 
 def run_and_undo(store: Store, doc_id: int, edit) -> tuple:

@@ -225,7 +225,8 @@ class CurationPanel(QWidget):
         if len(names) < 2:
             return
         plan = plan_agreed(self.session.store, self.session.doc_id, names)
-        if plan.edits and self.session.apply(plan, select=lambda _e: None):
+        if plan.edits and self.session.apply(plan, select=lambda _e: None,
+                                             operation="adjudicate"):
             self.merged += len(plan.edits)
 
     def _annotations_changed(self) -> None:
@@ -400,7 +401,7 @@ class CurationPanel(QWidget):
             return
         choice = names[index] if index is not None else None
         self.session.apply(resolution(self.session.store, diff, choice),
-                           select=lambda _e: None)
+                           select=lambda _e: None, operation="adjudicate")
         self.table.setFocus()
 
     def step(self, direction: int) -> None:
@@ -419,7 +420,7 @@ class CurationPanel(QWidget):
             trigger = diff.trigger
             self.session.apply(UpdateSpan(trigger.id, {"origin": ADJUDICATED},
                                           f"Curate {trigger.label} arguments by hand"),
-                               select=lambda _e: trigger.id)
+                               select=lambda _e: trigger.id, operation="adjudicate")
             self.session.message.emit("Fill or remove the event's roles in the Event panel "
                                       "(Alt+1…9, then click the argument); F6 comes back here")
             window.view.setFocus()

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoStack
 
 from annotator import edits
 from annotator.gui.undo import EditCommand
+from annotator.journal import perform
 from annotator.model import (
     GOLD,
     SUGGESTIONS,
@@ -213,17 +214,20 @@ class Session(QObject):
 
     # --- edits -------------------------------------------------------------------------------
     def apply(self, edit: edits.Edit, select: Callable[[edits.Edit], int | None] | None = None,
-              doc_id: int | None = None) -> bool:
-        """Run `edit` now, in one transaction, and put it on the undo history."""
+              doc_id: int | None = None, operation: str | None = None) -> bool:
+        """Run `edit` now, in one transaction with its journal row, and put it on the undo
+        history."""
         try:
-            edit.apply(self.store)
+            done = perform(self.store, edit, "apply", annotator=self.annotator,
+                           document_id=doc_id or self.doc_id, operation=operation)
         except StoreError as exc:
             self.message.emit(f"Not changed: {exc}")
             return False
         except sqlite3.OperationalError as exc:  # locked by another program, disk full...
             self.message.emit(f"Not saved, nothing changed: {exc}")
             return False
-        self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True))
+        self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True,
+                                         entry_id=done.entry_id))
         self._mark_started(doc_id or self.doc_id)
         self._changed(edit, select)
         return True
@@ -235,14 +239,13 @@ class Session(QObject):
             self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             self.statusChanged.emit(doc_id)
 
-    def run_edit(self, doc_id: int, edit: edits.Edit, *, undo: bool) -> None:
+    def run_edit(self, doc_id: int, edit: edits.Edit, *, undo: bool,
+                 entry_id: int | None = None) -> None:
         """Undo and redo land here; they first bring back the document the edit was made on."""
         if doc_id != self.doc_id:
             self.open_document(doc_id)
-        if undo:
-            edit.revert(self.store)
-        else:
-            edit.apply(self.store)
+        perform(self.store, edit, "undo" if undo else "redo", annotator=self.annotator,
+                document_id=doc_id, entry_of=entry_id)
         self._changed(edit)
 
     def _changed(self, edit: edits.Edit,
@@ -367,7 +370,7 @@ class Session(QObject):
         if not edit.edits:
             self.message.emit("No suggestions left on this document")
             return
-        self.apply(edit, select=lambda e: None)
+        self.apply(edit, select=lambda e: None, operation="accept_all")
 
     def resize(self, edge: str, direction: int) -> None:
         span = self.selected()
@@ -420,7 +423,7 @@ class Session(QObject):
             return self.event_id
 
         return self.apply(edits.Compound(steps, f"Set {role} of {trigger.label}"),
-                          select=keep_event)
+                          select=keep_event, operation="link_role")
 
     def remove_argument(self, argument: Argument) -> None:
         if argument.id is None or argument.decision is Decision.SUGGESTED:
@@ -438,7 +441,8 @@ class Session(QObject):
         kind = SpanKind.TRIGGER if label in self.schema.events else SpanKind.ENTITY
         new = [edits.new_span(d, s, e, label, self.annotator, kind) for d, s, e in places]
         if new:
-            self.apply(edits.Compound(new, f"Label {len(new)} occurrences as {label}"))
+            self.apply(edits.Compound(new, f"Label {len(new)} occurrences as {label}"),
+                       operation="annotate_all")
             for doc_id in {d for d, _, _ in places}:
                 self.statusChanged.emit(doc_id)
 

@@ -2,6 +2,8 @@
 
 The GUI module is imported by name at call time: the CLI itself never imports Qt, so every
 other command starts fast and works on machines without a display or Qt's system libraries.
+Before Qt starts, `gui.system_libraries` checks those libraries, so a machine that lacks one
+gets a line naming the package instead of Qt's abort.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ def launch(project: Path | None, screenshot: Path | None = None, doc: str | None
         raise fail(f"unknown theme {theme!r}: use {', '.join(THEMES)}")
     if project is not None and not project.exists():
         raise fail(f"{project}: no such project (create one with `annotator import`)")
+    if screenshot is None:  # a screenshot renders offscreen, without X11
+        libraries = importlib.import_module("annotator.gui.system_libraries")
+        missing = libraries.problem()
+        if missing is not None:  # verbatim on one line, however narrow the terminal
+            typer.echo(f"error: {missing}", err=True)
+            raise typer.Exit(1)
     gui = importlib.import_module("annotator.gui.app")
     raise typer.Exit(gui.run(project, screenshot=screenshot, doc=doc, annotator=annotator,
                              theme=theme))

@@ -84,8 +84,7 @@ class Look:
             underline.setDashPattern([2.5, 2])
         border = (QPen(line, 1.2, Qt.DashLine if suggestion else Qt.SolidLine) if trigger
                   else None)
-        font = QFont(base)
-        font.setPointSizeF(max(6.5, base.pointSizeF() * 0.62))
+        font = ArticleView._tag_font(base)
         font.setBold(not suggestion)
         font.setItalic(suggestion)
         if suggestion:  # an outlined chip on the page colour: a question, not an answer
@@ -160,6 +159,12 @@ class ArticleView(QTextEdit):
         self.find_ranges = []
         self.moveCursor(QTextCursor.Start)
 
+    @staticmethod
+    def _tag_font(base: QFont) -> QFont:
+        font = QFont(base)
+        font.setPointSizeF(max(6.5, base.pointSizeF() * 0.62))
+        return font
+
     def zoom(self, steps: int, size: float | None = None) -> None:
         """A bigger or smaller article font (tags and underlines follow: they derive from it)."""
         font = QFont(self.font())
@@ -204,14 +209,33 @@ class ArticleView(QTextEdit):
         self.setTextCursor(cursor)
         cursor.setPosition(self.offsets.to_qt(span.start))
         self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+        self.reveal(span.start, span.end)
 
     def select_text(self, start: int, end: int) -> None:
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.offsets.to_qt(start))
         cursor.setPosition(self.offsets.to_qt(end), QTextCursor.KeepAnchor)
         self.setTextCursor(cursor)
+        self.reveal(start, end)
+
+    def tag_room(self) -> float:
+        """How far below a line its deepest label tag reaches (see `_paint_tags`)."""
+        return 4.5 + 3 * 3 + QFontMetricsF(self._tag_font(self.font())).height() + 4
+
+    def reveal(self, start: int, end: int) -> None:
+        """Scroll so the text [start, end) shows with the tags beneath it: `ensureCursorVisible`
+        alone stops at the line, leaving its tags under the find bar or the window's edge."""
         self.ensureCursorVisible()
+        rects = self._rects(start, end)
+        if not rects:
+            return
+        bar = self.verticalScrollBar()
+        height = self.viewport().height()
+        top, bottom = rects[0].top(), rects[-1].bottom() + self.tag_room()
+        if bottom - bar.value() > height:
+            bar.setValue(int(bottom - height + 1))
+        if top < bar.value():
+            bar.setValue(int(top))
 
     def visible_range(self) -> tuple[int, int]:
         vp = self.viewport().rect()

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,6 +68,11 @@ class FindBar(QWidget):
         layout.addWidget(close)
         self.edit.textChanged.connect(self.search)
         self.edit.returnPressed.connect(lambda: self.step(1))
+        escape = QAction("Close the Find Bar", self)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.triggered.connect(self.close_bar)
+        self.addAction(escape)
         session.documentOpened.connect(self.search)
         self.hide()
 

@@ -8,6 +8,7 @@ a disagreement (or a double click on a document) asks the main window to show th
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 from annotator.agreement.html import render_html
 from annotator.agreement.report import NOTHING, project_agreement
 from annotator.gui import styles
-from annotator.gui.cells import GREY, read_only_table, short, swatch
+from annotator.gui.cells import GREY, plain, read_only_table, short, swatch
 from annotator.gui.workers import run_job
 from annotator.schema import Schema
 
@@ -84,7 +85,7 @@ def figure(value: float | None, why: str | None = None, *, dark: bool = False,
     if value is None:
         cell = Cell(NOT_DEFINED, float("inf"))
         cell.setForeground(GREY)
-        cell.setToolTip(f"not defined: {why}" if why else "not defined")
+        cell.setToolTip(plain(f"not defined: {why}" if why else "not defined"))
     else:
         cell = Cell(f"{value:.3f}", value)
         if tint:
@@ -134,7 +135,7 @@ class Tile(QFrame):
 
     def show_value(self, value: float | None, why: str | None, dark: bool) -> None:
         self.value.setText(NOT_DEFINED if value is None else f"{value:.3f}")
-        self.setToolTip(f"not defined: {why}" if value is None and why else "")
+        self.setToolTip(plain(f"not defined: {why}") if value is None and why else "")
         stripe = "palette(mid)" if value is None else heat(value, dark).name()
         self.setStyleSheet(f"#agreementTile {{ border: none; border-left: 5px solid {stripe};"
                            " background: palette(base); border-radius: 4px; }")
@@ -184,6 +185,7 @@ class AgreementDialog(QDialog):
 
         self.scope = QLabel()
         self.scope.setObjectName("agreementScope")
+        self.scope.setTextFormat(Qt.RichText)
         self.scope.setWordWrap(True)
         tiles = QGridLayout()
         tiles.setSpacing(8)
@@ -283,7 +285,7 @@ class AgreementDialog(QDialog):
             self.scope.setText("Cancelled; press Compute to start again.")
         else:
             self.scope.setText(f"<span style='color:#c0392b'>Could not compute agreement: "
-                               f"{message}</span>")
+                               f"{escape(message)}</span>")
 
     # --- showing -----------------------------------------------------------------------------
     def show_report(self, report: dict) -> None:
@@ -294,7 +296,8 @@ class AgreementDialog(QDialog):
         documents = report["documents"]
         self.scope.setText(
             f"<b>{documents}</b> document{'' if documents == 1 else 's'} compared between "
-            f"<b>{', '.join(report['annotators'])}</b> ({'; '.join(notes)}). κ and α are "
+            f"<b>{escape(', '.join(report['annotators']))}</b> ({escape('; '.join(notes))}). "
+            "κ and α are "
             "token level; figures are means over annotator pairs where several are compared."
             + ("" if documents else " <b>Nothing to compare yet</b>: tick “Include documents "
                "not marked done” or mark documents done."))
@@ -401,7 +404,7 @@ class AgreementDialog(QDialog):
             else:
                 cell = Cell(f"{span['label']}  “{short(span['text'], 40)}”")
                 cell.setIcon(swatch(self.schema.color(span["label"])))
-            cell.setToolTip(f"{who}'s annotation")
+            cell.setToolTip(plain(f"{who}'s annotation"))
             return cell
 
         context = item["context"]
@@ -457,7 +460,7 @@ class AgreementDialog(QDialog):
         colours = {label: self.schema.color(label)
                    for label in (*self.schema.entities, *self.schema.events)}
         path.write_text(render_html(self.report, colours=colours), encoding="utf-8")
-        self.scope.setText(self.scope.text() + f" Saved the HTML report as {path}.")
+        self.scope.setText(self.scope.text() + f" Saved the HTML report as {escape(str(path))}.")
 
     # --- navigation --------------------------------------------------------------------------
     def _disagreement_chosen(self, item: QTableWidgetItem) -> None:
@@ -470,5 +473,5 @@ class AgreementDialog(QDialog):
 
 
 def _with_tip(cell: Cell, tip: str) -> Cell:
-    cell.setToolTip(tip)
+    cell.setToolTip(plain(tip))
     return cell

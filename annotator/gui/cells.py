@@ -1,5 +1,5 @@
 """Small pieces the windows share: read-only tables set up one way, colour swatches for labels,
-and text shortened for a cell."""
+text shortened for a cell, and data (names, labels, messages) made safe for Qt's rich text."""
 
 from __future__ import annotations
 
@@ -7,9 +7,25 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import Qt as QtText
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget
 
 GREY = QColor("#8a8f98")
+#: what a schema colour that is not a colour is drawn as
+FALLBACK_COLOR = "#dddddd"
+
+
+def plain(text: str) -> str:
+    """`text` as rich text that shows it verbatim. Tooltips and message boxes guess: a first
+    line holding something like a tag (`<img src=…>` in a document name) is read as HTML,
+    and an image in it is loaded from disk. Data goes through here on its way to one."""
+    return QtText.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+def css_color(color: str) -> str:
+    """A schema colour as `#rrggbb` for HTML and style sheets: whatever else a colour field
+    holds (`red; background: url(…)`) never reaches a style."""
+    return QColor(color).name() if QColor.isValidColorName(color) else FALLBACK_COLOR
 
 
 def swatch_pixmap(color: str, size: int = 12) -> QPixmap:

@@ -41,7 +41,7 @@ from annotator.adjudication import (
     resolution,
 )
 from annotator.edits import UpdateSpan
-from annotator.gui.cells import GREY, read_only_rows, short, swatch
+from annotator.gui.cells import GREY, css_color, plain, read_only_rows, short, swatch
 from annotator.model import GOLD, SpanKind, Status
 from annotator.store import Store
 
@@ -275,7 +275,7 @@ class CurationPanel(QWidget):
         schema = self.session.schema
         for column, version in enumerate(diff.versions, 2):
             item = QTableWidgetItem(short(version.describe(text), 60))
-            item.setToolTip(version.describe(text))
+            item.setToolTip(plain(version.describe(text)))
             labels = [s.label for s in version.spans] if not version.arguments else []
             if labels:
                 item.setIcon(swatch(schema.color(labels[0])))
@@ -376,7 +376,7 @@ class CurationPanel(QWidget):
             if span.start < at:
                 continue
             out.append(escape(text[at:span.start]))
-            color = self.session.schema.color(span.label)
+            color = css_color(self.session.schema.color(span.label))
             out.append(f"<span style='background:{color}; color:#1d1d1f'>"
                        f"{escape(span.text_in(text))}</span>"
                        f"&thinsp;{self._chip(span.label)}")
@@ -388,7 +388,8 @@ class CurationPanel(QWidget):
         return ("…" if lo else "") + body + ("…" if hi < len(text) else "")
 
     def _chip(self, label: str) -> str:
-        return (f"<span style='background:{self.session.schema.color(label)}; color:#1d1d1f;"
+        return (f"<span style='background:{css_color(self.session.schema.color(label))};"
+                " color:#1d1d1f;"
                 f" font-size:small; font-weight:600'>&nbsp;{escape(label)}&nbsp;</span>")
 
     # --- settling ----------------------------------------------------------------------------

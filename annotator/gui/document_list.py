@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.cells import read_only_rows
+from annotator.gui.cells import plain, read_only_rows
 from annotator.gui.session import Session
 from annotator.model import DocumentSummary, Status
 
@@ -97,7 +97,7 @@ class DocumentModel(QAbstractTableModel):
         if role == ALIGNMENT and column == 2:
             return RIGHT
         if role == TOOLTIP and column == 0:
-            return f"{row.name} — {row.length:,} characters"
+            return plain(f"{row.name} — {row.length:,} characters")
         return None
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.cells import css_color, plain
 from annotator.gui.session import Session
 from annotator.gui.span_panel import state
 from annotator.model import Argument
@@ -94,8 +95,8 @@ class EventPanel(QWidget):
         schema, view = self.session.schema, self.session.view
         trigger_text = event.text_in(view.doc.text)
         self.title.setText(
-            f"<span style='background:{schema.color(event.label)};color:#1d1d1f'>&nbsp;"
-            f"<b>{event.label}</b>&nbsp;</span>&nbsp; “{escape(trigger_text)}” "
+            f"<span style='background:{css_color(schema.color(event.label))};color:#1d1d1f'>"
+            f"&nbsp;<b>{escape(event.label)}</b>&nbsp;</span>&nbsp; “{escape(trigger_text)}” "
             f"<i>({state(event)})</i>")
         arguments = view.arguments_of(event)
         filled = {a.role for a, _ in arguments}
@@ -117,7 +118,7 @@ class EventPanel(QWidget):
                 text = f"{span.text_in(view.doc.text)}  [{span.label}]"
                 item = QTreeWidgetItem([label, text, problem or "ok"])
                 item.setForeground(2, PROBLEM if problem else QColor("#2e9d57"))
-                item.setToolTip(2, problem)
+                item.setToolTip(2, plain(problem) if problem else "")
                 item.setData(0, Qt.UserRole, role)
                 item.setData(1, Qt.UserRole, argument)
                 if argument.decision.value == "suggested":

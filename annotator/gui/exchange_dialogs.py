@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.cells import plain
 from annotator.gui.workers import Work, run_job
 from annotator.model import GOLD
 from annotator.schema import Schema
@@ -407,7 +408,7 @@ class ExportDialog(QDialog):
         if not self.output.text().strip():
             return
         if output.exists() and QMessageBox.question(
-                self, "Replace?", f"{output} exists. Replace it with this export?",
+                self, "Replace?", plain(f"{output} exists. Replace it with this export?"),
                 QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
             return
         self.accept()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.gui import exchange_dialogs
 from annotator.gui import main_window as windows
+from annotator.gui.cells import plain
 from annotator.gui.workers import run_job
 from annotator.store import Store, StoreError
 
@@ -53,7 +54,7 @@ def open_project_window(path: Path, current: MainWindow) -> None:
     try:
         window = open_window(path, current.session.annotator, current.settings)
     except StoreError as exc:
-        QMessageBox.warning(current, "Cannot open project", str(exc))
+        QMessageBox.warning(current, "Cannot open project", plain(str(exc)))
         return
     window.setGeometry(current.geometry())
     window.show()
@@ -68,11 +69,11 @@ def _finished(window: MainWindow, title: str):
         warnings = [line for line in lines if line.startswith("warning")]
         window.statusBar().showMessage("; ".join(lines[:2]), 15000)
         if warnings:
-            QMessageBox.information(window, title, "\n".join(lines))
+            QMessageBox.information(window, title, plain("\n".join(lines)))
 
     def failure(message: str) -> None:
         window.reload_project()
-        QMessageBox.warning(window, title, message)
+        QMessageBox.warning(window, title, plain(message))
 
     return success, failure
 

@@ -8,6 +8,7 @@ Help → Shortcuts sheet are one list. Single-key annotation actions are scoped 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         self.doc_title = QLabel()
         self.doc_title.setObjectName("documentTitle")
+        self.doc_title.setTextFormat(Qt.RichText)
         self.doc_title.setContentsMargins(40, 10, 16, 4)
         column.addWidget(self.doc_title)
         column.addWidget(self.view, 1)
@@ -270,6 +272,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.annotator_label = QLabel()
+        self.annotator_label.setTextFormat(Qt.RichText)
         self.progress_label = QLabel()
         self.saved_label = QLabel("All changes saved")
         self.saved_label.setObjectName("savedLabel")
@@ -302,7 +305,8 @@ class MainWindow(QMainWindow):
     def _document_opened(self, doc_id: int) -> None:
         doc = self.session.view.doc
         words = len(doc.text.split())
-        self.doc_title.setText(f"<span style='font-size:13pt;font-weight:600'>{doc.name}</span>"
+        self.doc_title.setText(f"<span style='font-size:13pt;font-weight:600'>{escape(doc.name)}"
+                               "</span>"
                                f"&nbsp;&nbsp;<span style='color:gray'>{words:,} words</span>")
         self.settings.setValue(f"lastDocument/{self.session.store.path}", doc_id)
 
@@ -326,7 +330,7 @@ class MainWindow(QMainWindow):
         self.progress_label.setText(f"{done} of {total} documents done")
 
     def _update_annotator(self) -> None:
-        self.annotator_label.setText(f"Annotator: <b>{self.session.annotator}</b>")
+        self.annotator_label.setText(f"Annotator: <b>{escape(self.session.annotator)}</b>")
 
     def _annotator_changed(self) -> None:
         self._update_annotator()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.cells import css_color, plain
 from annotator.schema import Schema
 
 COLUMNS = 2
@@ -54,11 +55,12 @@ class LabelPalette(QScrollArea):
         chip = QToolButton()
         chip.setObjectName("labelChip")
         chip.setText(f"{label}   {key}" if key else label)
-        chip.setToolTip(action.toolTip())
+        chip.setToolTip(plain(action.toolTip()))
         chip.setToolButtonStyle(Qt.ToolButtonTextOnly)
         chip.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         chip.setStyleSheet(
-            f"QToolButton {{ border-left: 6px solid {color}; text-align: left; padding: 3px 6px;"
+            f"QToolButton {{ border-left: 6px solid {css_color(color)}; text-align: left;"
+            " padding: 3px 6px;"
             f" border-radius: 3px; }}")
         chip.clicked.connect(action.trigger)
         return chip

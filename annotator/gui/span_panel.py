@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from annotator.gui.cells import read_only_rows, swatch_pixmap
+from annotator.gui.cells import plain, read_only_rows, swatch_pixmap
 from annotator.gui.session import Session
 from annotator.model import MANUAL, SUGGESTIONS, Decision, Span, SpanKind
 
@@ -110,7 +110,7 @@ class SpanModel(QAbstractTableModel):
                 return self._fonts[(suggestion, trigger)]
             return None
         score = f", score {span.score:.2f}" if span.score is not None else ""
-        return f"{span.label} ({span.kind.value}) from {span.origin}{score}"
+        return plain(f"{span.label} ({span.kind.value}) from {span.origin}{score}")
 
     def _swatch(self, label: str) -> QPixmap:
         if label not in self._swatches:

@@ -8,9 +8,11 @@ project) says which file and which document, and changes nothing.
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -68,6 +70,7 @@ class SplitDialog(QDialog):
         output_row.addWidget(browse)
         self.preview = QLabel()
         self.preview.setObjectName("splitPreview")
+        self.preview.setTextFormat(Qt.RichText)
         self.preview.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Annotators", self.annotators)
@@ -102,14 +105,14 @@ class SplitDialog(QDialog):
                    else None)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(problem is None)
         if problem is not None:
-            self.preview.setText(f"<span style='color:#b86e00'>{problem}</span>")
+            self.preview.setText(f"<span style='color:#b86e00'>{escape(problem)}</span>")
             return
         shared, shares = assign_documents(self.documents, chosen, self.overlap.value() / 100,
                                           self.seed.value())
         each = ", ".join(f"{name} {len(ids)}" for name, ids in shares.items())
         self.preview.setText(f"{len(self.documents)} documents: {len(shared)} shared by "
-                             f"everyone; per annotator: {each}. Each file holds the schema, "
-                             "tokens, suggestions and the annotator's own work so far.")
+                             f"everyone; per annotator: {escape(each)}. Each file holds the "
+                             "schema, tokens, suggestions and the annotator's own work so far.")
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder for the annotators' files",

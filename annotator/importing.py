@@ -21,8 +21,10 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
 def _decode(path: Path, data: bytes, line: int | None = None) -> str:
-    if b"\x00" in data:
-        raise InputError("binary data (NUL bytes), not text", path, line)
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise InputError("binary data (NUL bytes), not text", path,
+                         line or data.count(b"\n", 0, nul) + 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -30,6 +32,30 @@ def _decode(path: Path, data: bytes, line: int | None = None) -> str:
             f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", path, line
         ) from exc
     return text
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """`repr(value)` cut to `limit` characters, for messages about data that may be huge (a
+    5,000-digit number has no `repr` at all in Python 3.11: it raises)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        text = f"<a {type(value).__name__} too long to show>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_string(value: str, what: str, path: object, line: int | None = None) -> str:
+    """`value` if the project can store it as text: no NUL (SQLite's `length()` and every C
+    string API stop at it) and no lone surrogate (`\\ud800` in JSON; not encodable as UTF-8)."""
+    nul = value.find("\x00")
+    if nul != -1:
+        raise InputError(f"{what} holds a NUL character (at {nul})", path, line)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{what} holds a lone surrogate {value[exc.start]!r} (at {exc.start}),"
+                         " which is not text", path, line) from None
+    return value
 
 
 def read_text_file(path: Path) -> Document:
@@ -57,6 +83,10 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON ({exc.msg})", path, number) from exc
+        except RecursionError:
+            raise InputError("invalid JSON (nested too deeply)", path, number) from None
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            raise InputError("invalid JSON (a number too long to read)", path, number) from None
         if not isinstance(record, dict):
             raise InputError(f"expected a JSON object, got {type(record).__name__}", path, number)
         yield number, record
@@ -72,7 +102,22 @@ def read_jsonl_file(path: Path) -> Iterator[Document]:
         if not isinstance(meta, dict):
             raise InputError("\"meta\" must be an object", path, number)
         name = str(meta.get("name") or meta.get("id") or f"{path.stem}-{number}")
+        check_document(text, name, meta, path, number)
         yield Document(name=name, text=text, meta={**meta, "source": f"{path.name}:{number}"})
+
+
+def check_document(text: str, name: str, meta: dict, path: object,
+                   line: int | None = None) -> None:
+    """What every imported document must be to be stored: text and name without NUL or lone
+    surrogates, meta that is storable JSON."""
+    check_string(text, "the text", path, line)
+    check_string(name, "the document name", path, line)
+    try:
+        stored = json.dumps(meta, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InputError(f'"meta" cannot be stored as JSON ({type(exc).__name__})', path,
+                         line) from None
+    check_string(stored, '"meta"', path, line)
 
 
 def expand_paths(paths: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]:

@@ -142,6 +142,9 @@ def _decode(path: Path) -> str:
     if not path.is_file():
         raise InputError("missing (brat needs the .txt beside each .ann)", path)
     data = path.read_bytes()
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise InputError("binary data (NUL bytes), not text", path, data.count(b"\n", 0, nul) + 1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -161,12 +164,18 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
     spans: dict[str, tuple[str, int, int, int]] = {}
     events: list[tuple[str, str, list[tuple[str, str]], int]] = []
     skipped: set[str] = set()
+    seen: dict[str, int] = {}
     for number, line in enumerate(_decode(ann).split("\n"), 1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
         where = f"{ann.name}:{number}"
         kind = line[0]
+        ident = line.split("\t", 1)[0].split(" ", 1)[0]
+        if kind in "TE" and ident in seen:
+            raise InputError(f"{ident} is defined twice (first on line {seen[ident]})", ann,
+                             number)
+        seen[ident] = number
         if kind == "T":
             found = _text_bound(line, text, ann, number)
             if found is None:

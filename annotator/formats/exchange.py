@@ -47,7 +47,7 @@ from annotator.formats.context import (
 )
 from annotator.formats.records import Record, letters, moved_onto, record_from_rows
 from annotator.formats.registry import FORMATS, PLAIN_FORMATS, detect_format
-from annotator.importing import expand_paths
+from annotator.importing import check_document, check_string, expand_paths, shown
 from annotator.model import (
     GOLD,
     SUGGESTIONS,
@@ -349,13 +349,27 @@ def _plan(path: Path, fmt: str) -> list[tuple[Path, Format]]:
 
 def check_record(record: Record) -> None:
     """The invariants every reader's output must hold, whatever the format checked itself."""
+    check_document(record.text, record.name, record.meta, record.source)
+    if record.layer is not None:
+        if not isinstance(record.layer, str):
+            raise InputError(f"the annotator name must be a string, not {shown(record.layer)}",
+                             record.source)
+        check_string(record.layer, "the annotator name", record.source)
     for mention in record.spans:
+        if not isinstance(mention.label, str):
+            raise InputError(f"a span label must be a string, not {shown(mention.label)}",
+                             record.source)
+        check_string(mention.label, f"the label {shown(mention.label)}", record.source)
         if not 0 <= mention.start < mention.end <= len(record.text):
             raise InputError(f"span {mention.start}..{mention.end} is outside the text "
                              f"({len(record.text)} characters)", record.source)
         if not mention.label:
             raise InputError(f"span {mention.start}..{mention.end} has no label", record.source)
     for trigger, role, argument, _frame in record.arguments:
+        if not isinstance(role, str):
+            raise InputError(f"an event role must be a string, not {shown(role)}",
+                             record.source)
+        check_string(role, f"the role {shown(role)}", record.source)
         if record.spans[trigger].kind is not SpanKind.TRIGGER or not role:
             raise InputError("an event argument must hang off a trigger and name a role",
                              record.source)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.importing import shown
 
 
 def write_objects(objects: Iterable[dict], path: Path) -> None:
@@ -37,17 +38,19 @@ def name_of(meta: dict, path: Path, line: int) -> str:
 
 def offsets(start: object, end: object, text: str, path: Path, line: int) -> tuple[int, int]:
     """Checked character offsets of a span: integers with 0 <= start < end <= len(text)."""
-    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
-        raise InputError(f"span offsets must be integers, got {start!r}, {end!r}", path, line)
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        raise InputError(f"span offsets must be integers, got {shown(start)}, {shown(end)}",
+                         path, line)
+    if not (0 <= start <= len(text) and 0 <= end <= len(text)):
+        raise InputError(f"span {shown(start, 20)}..{shown(end, 20)} is outside the text "
+                         f"({len(text)} characters)", path, line)
     if start >= end:
         raise InputError(f"span {start}..{end} ends before it starts", path, line)
-    if not 0 <= start < end <= len(text):
-        raise InputError(f"span {start}..{end} is outside the text ({len(text)} characters)",
-                         path, line)
     return start, end
 
 
 def label_of(value: object, path: Path, line: int) -> str:
     if not isinstance(value, str) or not value:
-        raise InputError(f"a span label must be a non-empty string, got {value!r}", path, line)
+        raise InputError(f"a span label must be a non-empty string, got {shown(value)}", path,
+                         line)
     return value

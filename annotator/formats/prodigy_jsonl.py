@@ -150,8 +150,13 @@ def _tokens(items: object, text: str, path: Path, line: int) -> list[TokenOffset
     if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
         raise InputError('"tokens" must be a list of objects', path, line)
     tokens = []
-    for item in items:
+    for number, item in enumerate(items):
         start, end = offsets(item.get("start"), item.get("end"), text, path, line)
+        if tokens and start < tokens[-1][1]:
+            # the GUI and every token format need tokens in order, one after the other
+            raise InputError(f"token {number} ({start}..{end}) starts before token {number - 1}"
+                             f" ({tokens[-1][0]}..{tokens[-1][1]}) ends: tokens must be in order"
+                             " and not overlap", path, line)
         tokens.append((start, end, bool(item.get("ws", True))))
     return tokens
 

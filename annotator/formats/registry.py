@@ -58,7 +58,7 @@ def _looks_like_doccano(path: Path) -> bool:
         with path.open(encoding="utf-8-sig") as lines:
             first = next((line for line in lines if line.strip()), "")
         record = json.loads(first)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # the reader reports what is wrong
         return False
     return isinstance(record, dict) and "spans" not in record and (
         isinstance(record.get("label"), list) or isinstance(record.get("entities"), list))

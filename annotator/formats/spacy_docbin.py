@@ -25,6 +25,7 @@ from annotator.errors import InputError
 from annotator.formats.context import ExportContext, ImportContext
 from annotator.formats.records import Mention, Record, non_overlapping
 from annotator.formats.tokens import aligned, blank_vocab
+from annotator.importing import shown
 from annotator.model import Sentence, SpanKind
 
 ENTITY_GROUP = "sc"
@@ -96,9 +97,17 @@ def _record(doc, path: Path, number: int, context: ImportContext) -> Record:
     data = doc.user_data
     where = f"{path}: document {number}"
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    layer = data.get("layer") or None
+    if layer is not None and not isinstance(layer, str):
+        raise InputError(f'doc.user_data["layer"] must be a string, not {shown(layer)}', where)
+    frames = data.get("events") or []
+    # msgpack hands lists back as tuples
+    if not isinstance(frames, list | tuple) or not all(isinstance(f, dict) for f in frames):
+        raise InputError(f'doc.user_data["events"] must be a list of objects, not '
+                         f"{shown(frames)}", where)
     record = Record(str(data.get("name") or f"{path.stem}-{number}"), doc.text, dict(meta),
                     tokens=[(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc],
-                    annotated=True, layer=data.get("layer") or None, source=where)
+                    annotated=True, layer=layer, source=where)
     if doc.has_annotation("SENT_START"):
         record.sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
     for span in [*doc.ents, *doc.spans.get(ENTITY_GROUP, [])]:
@@ -109,10 +118,16 @@ def _record(doc, path: Path, number: int, context: ImportContext) -> Record:
         if group not in (ENTITY_GROUP, EVENT_GROUP):
             context.notes.add(f'spans of group "{group}" not imported (only "sc" and "events")',
                               f"{path.name}: document {number}", len(doc.spans[group]))
-    frames: dict[int, int] = {}
-    for frame in data.get("events") or []:
-        _frame(record, frame, frames, where)
+    events: dict[int, int] = {}
+    for frame in frames:
+        _frame(record, frame, events, where)
     return record
+
+
+def _offset(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("an offset must be an integer")
+    return value
 
 
 def _frame(record: Record, frame: dict, frames: dict[int, int], where: str) -> None:
@@ -120,11 +135,12 @@ def _frame(record: Record, frame: dict, frames: dict[int, int], where: str) -> N
     (`frames` counts them per trigger)."""
     try:
         (start, end), label = frame["trigger"], frame["type"]
-        trigger = Mention(int(start), int(end), str(label), SpanKind.TRIGGER)
-        arguments = [(str(a["role"]), Mention(int(a["start"]), int(a["end"]), str(a["label"])))
+        trigger = Mention(_offset(start), _offset(end), str(label), SpanKind.TRIGGER)
+        arguments = [(str(a["role"]), Mention(_offset(a["start"]), _offset(a["end"]),
+                                              str(a["label"])))
                      for a in frame.get("arguments", [])]
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f'malformed event frame in doc.user_data["events"]: {frame!r}',
+        raise InputError(f'malformed event frame in doc.user_data["events"]: {shown(frame)}',
                          where) from exc
     entities = set(record.entities)
     index = record.add(trigger)

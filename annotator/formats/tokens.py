@@ -39,7 +39,11 @@ def blank_vocab():
 
 def blank_analysis(text: str) -> tuple[list[TokenOffsets], list[Sentence]]:
     """Tokens and sentences from spaCy's rule-based English tokenizer and sentencizer."""
-    doc = _blank_pipeline()(text)
+    nlp = _blank_pipeline()
+    # spaCy's length limit guards the memory of parsers and NER; the tokenizer and the
+    # sentencizer need little, so a long document is tokenised rather than refused
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    doc = nlp(text)
     tokens = [(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
     return tokens, [Sentence(s.start_char, s.end_char) for s in doc.sents]
 

@@ -171,13 +171,9 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
             continue
         where = f"{ann.name}:{number}"
         kind = line[0]
-        ident = line.split("\t", 1)[0].split(" ", 1)[0]
-        if kind in "TE" and ident in seen:
-            raise InputError(f"{ident} is defined twice (first on line {seen[ident]})", ann,
-                             number)
-        seen[ident] = number
         if kind == "T":
             found = _text_bound(line, text, ann, number)
+            _once(line.split("\t", 1)[0], seen, ann, number)
             if found is None:
                 context.notes.add("discontinuous brat spans not imported", where)
                 skipped.add(line.split("\t", 1)[0])
@@ -185,6 +181,7 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
                 spans[found[0]] = (*found[1:], number)
         elif kind == "E":
             events.append((*_event(line, ann, number), number))
+            _once(events[-1][0], seen, ann, number)
         elif kind in NOT_HELD:
             context.notes.add(NOT_HELD[kind], where)
         else:
@@ -228,6 +225,13 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
             else:
                 record.link(position, _role(role), index[target], frame)
     return record
+
+
+def _once(ident: str, seen: dict[str, int], ann: Path, number: int) -> None:
+    """brat ids are unique in a file: a repeated one is an error, not "last one wins"."""
+    if ident in seen:
+        raise InputError(f"{ident} is defined twice (first on line {seen[ident]})", ann, number)
+    seen[ident] = number
 
 
 def _text_bound(line: str, text: str, ann: Path, number: int) -> tuple | None:

@@ -92,7 +92,7 @@ class Look:
             chip_brush: QBrush | QColor = QBrush(palette.color(QPalette.Base))
             ink = palette.color(QPalette.Text)
         else:
-            chip_pen, chip_brush, ink = Qt.NoPen, QColor(color), styles.TAG_INK
+            chip_pen, chip_brush, ink = Qt.NoPen, QColor(color), styles.ink(color)
         return cls(styles.fill(color, palette, suggestion=suggestion), underline, border,
                    label + ("?" if suggestion else ""), suggestion, font, QFontMetricsF(font),
                    chip_pen, chip_brush, ink)

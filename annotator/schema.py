@@ -37,6 +37,18 @@ class EventType:
     color: str = "#bbbbbb"
     key: str = ""
     description: str = ""
+    #: role -> how many fillers one event may give it, in brat's marks: "" exactly one, "?" at
+    #: most one, "*" any number, "+" one or more, "{n}", "{n-m}". A role not listed may repeat
+    #: (at least once when required).
+    cardinality: dict[str, str] = field(default_factory=dict)
+
+    def limits(self, role: str) -> tuple[int, int | None]:
+        """(fewest, most or None for no limit) fillers of `role` in one event."""
+        from annotator.brat_conf import limits
+
+        if role in self.cardinality:
+            return limits(self.cardinality[role])
+        return (1 if role in self.required else 0), None
 
     def roles_for(self, entity_label: str) -> list[str]:
         """Roles an entity of this label may fill, in schema order."""
@@ -84,6 +96,7 @@ class Schema:
                     "description": e.description,
                     "roles": {r: list(v) for r, v in e.roles.items()},
                     "required": list(e.required),
+                    **({"cardinality": dict(e.cardinality)} if e.cardinality else {}),
                 }
                 for e in self.events.values()
             },
@@ -110,6 +123,7 @@ class Schema:
                     spec.get("color", "#bbbbbb"),
                     spec.get("key", ""),
                     spec.get("description", ""),
+                    {r: str(c) for r, c in spec.get("cardinality", {}).items()},
                 )
                 for label, spec in data.get("events", {}).items()
             }
@@ -141,54 +155,18 @@ class Schema:
 
     # --- brat annotation.conf ------------------------------------------------------------
     def to_brat_conf(self) -> str:
-        """brat's annotation.conf; brat type names cannot hold ':' so the subtype stands alone."""
-        lines = ["[entities]", *self.entities, "", "[relations]", "", "[events]"]
-        for event in self.events.values():
-            args = [
-                f"{role}?:{'|'.join(allowed) if allowed else '<ENTITY>'}"
-                if role not in event.required
-                else f"{role}:{'|'.join(allowed) if allowed else '<ENTITY>'}"
-                for role, allowed in event.roles.items()
-            ]
-            lines.append(f"{brat_event_name(event.label)}\t{', '.join(args)}".rstrip())
-        lines += ["", "[attributes]", ""]
-        return "\n".join(lines)
+        """brat's annotation.conf (see `annotator.brat_conf.write_conf`)."""
+        from annotator.brat_conf import write_conf
+
+        return write_conf(self)
 
     @classmethod
     def from_brat_conf(cls, text: str, source: str = "annotation.conf") -> Schema:
-        section = None
-        entities: dict[str, dict] = {}
-        events: dict[str, dict] = {}
-        for number, raw in enumerate(text.splitlines(), 1):
-            line = raw.split("#", 1)[0].rstrip()
-            if not line.strip():
-                continue
-            if line.startswith("[") and line.endswith("]"):
-                section = line[1:-1].strip()
-                continue
-            name, _, rest = line.strip().partition("\t") if "\t" in line else (
-                line.strip().partition(" ")
-            )
-            name = name.lstrip("!")
-            if section == "entities":
-                entities[name] = {}
-            elif section == "events":
-                roles: dict[str, list[str]] = {}
-                required = []
-                for part in filter(None, (p.strip() for p in rest.split(","))):
-                    if ":" not in part:
-                        raise SchemaError(
-                            f"{source}:{number}: event argument without type: {part!r}"
-                        )
-                    role, types = part.split(":", 1)
-                    optional = role.endswith(("?", "*"))
-                    role = role.rstrip("?*+{}0123456789-")
-                    roles[role] = [t for t in types.split("|") if t != "<ENTITY>"]
-                    if not optional:
-                        required.append(role)
-                events[name] = {"roles": roles, "required": required}
-        return cls.from_dict({"name": Path(source).stem, "entities": entities, "events": events},
-                             source)
+        """The schema an annotation.conf defines, read as brat reads it
+        (`annotator.brat_conf.read_conf`)."""
+        from annotator.brat_conf import read_conf
+
+        return read_conf(text, source).schema
 
 
 def brat_event_name(event_type: str) -> str:

@@ -40,7 +40,7 @@ def test_schema_brat_conf_round_trip_keeps_labels_and_roles():
     schema = default_schema()
     back = Schema.from_brat_conf(schema.to_brat_conf())
     assert set(back.entities) == set(schema.entities)
-    meet = back.events["Contact-Meet"]
+    meet = back.events["Contact:Meet"]  # brat's Contact-Meet, with our name as its alias
     assert meet.roles["Place"] == ("GPE", "LOC", "FAC")
     assert meet.required == ("Entity",)
 

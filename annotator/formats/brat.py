@@ -27,13 +27,26 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from annotator.brat_conf import (
+    BratConf,
+    SeenEvents,
+    brat_names,
+    declared,
+    known_by_alias,
+    read_conf,
+    storage_form,
+    write_conf,
+)
 from annotator.errors import InputError
-from annotator.formats.context import ExportContext, ImportContext, extended_schema
+from annotator.formats.context import ExportContext, ImportContext, Notes, extended_schema
 from annotator.formats.records import Mention, Record
 from annotator.model import SpanKind
-from annotator.schema import Schema, SchemaError, brat_event_name
+from annotator.schema import SchemaError
 
 CONF = "annotation.conf"
+#: the characters `str.splitlines` (so brat, reading an .ann) breaks lines at
+BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+NOT_BREAK = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 UNSAFE = re.compile(r"[^\w.\-]+")
 NOT_HELD = {
     "A": "brat attributes (A lines) not imported",
@@ -56,48 +69,81 @@ def _file_stem(name: str, used: set[str]) -> str:
     return candidate
 
 
-def ann_lines(record: Record) -> Iterator[str]:
+def ann_lines(record: Record, notes: Notes | None = None) -> Iterator[str]:
     """The `.ann` lines of a record (entities first, then triggers, then events: an E line per
-    event, so events sharing a trigger share its T line)."""
+    event, so events sharing a trigger share its T line). What brat cannot hold goes to
+    `notes`: a line break at a span's edge (the span is written without it)."""
     ids: dict[int, str] = {}
     order = sorted(range(len(record.spans)),
                    key=lambda i: (record.spans[i].kind is SpanKind.TRIGGER, record.spans[i].start,
                                   -record.spans[i].end, record.spans[i].label))
-    for number, i in enumerate(order, 1):
+    number = 0
+    for i in order:
         mention = record.spans[i]
+        pieces = _fragments(record.text, mention.start, mention.end)
+        if notes is not None and (not pieces or pieces[0][0] != mention.start
+                                  or pieces[-1][1] != mention.end):
+            notes.add("spans with a line break at an edge written without it, or left out "
+                      "when nothing else (a brat line cannot hold a line break)", record.name)
+        if not pieces:
+            continue
+        number += 1
         ids[i] = f"T{number}"
-        label = (brat_event_name(mention.label) if mention.kind is SpanKind.TRIGGER
-                 else mention.label)
-        shown = re.sub(r"[\t\r\n]", " ", mention.text_in(record.text))
-        yield f"T{number}\t{label} {mention.start} {mention.end}\t{shown}\n"
+        where = ";".join(f"{start} {end}" for start, end in pieces)
+        shown = " ".join(record.text[start:end] for start, end in pieces)
+        yield f"T{number}\t{storage_form(mention.label)} {where}\t{shown}\n"
     roles: dict[tuple[int, int], list[tuple[str, int]]] = {}
     for trigger, role, argument, frame in record.arguments:
         roles.setdefault((trigger, frame), []).append((role, argument))
     rank = {i: n for n, i in enumerate(order)}
     events = sorted(((i, frame) for i, frame, _ in record.frames()),
                     key=lambda event: (rank[event[0]], event[1]))
-    for number, (i, frame) in enumerate(events, 1):
-        parts = [f"{brat_event_name(record.spans[i].label)}:{ids[i]}"]
+    for number, (i, frame) in enumerate((e for e in events if e[0] in ids), 1):
+        parts = [f"{storage_form(record.spans[i].label)}:{ids[i]}"]
         seen: dict[str, int] = {}
         for role, argument in roles.get((i, frame), []):
+            if argument not in ids:
+                continue
             seen[role] = seen.get(role, 0) + 1
             numbered = role if seen[role] == 1 else f"{role}{seen[role]}"
             parts.append(f"{numbered}:{ids[argument]}")
         yield f"E{number}\t{' '.join(parts)}\n"
 
 
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span as brat can write it: one `start end` piece, or, when it crosses a line break
+    (an .ann line cannot hold one; brat splits lines as `str.splitlines` does), the pieces
+    between line breaks, which brat joins with a space to check the text; import joins them
+    back into the one span."""
+    pieces = [(m.start(), m.end()) for m in NOT_BREAK.finditer(text[start:end])]
+    if len(pieces) == 1 and pieces[0] == (0, end - start):
+        return [(start, end)]
+    return [(start + a, start + b) for a, b in pieces]
+
+
 def write(records: Iterable[Record], folder: Path, context: ExportContext) -> None:
+    """The `.txt` and `.ann` of each record, and an annotation.conf declaring every label, role
+    and repetition the files use (so brat's own validator accepts them)."""
     folder.mkdir(parents=True, exist_ok=True)
     used: set[str] = {CONF.rsplit(".", 1)[0]}
     labels: dict[str, SpanKind] = {}
+    seen = SeenEvents()
     for record in records:
         stem = _file_stem(record.name, used)
         (folder / f"{stem}.txt").write_text(record.text, encoding="utf-8", newline="")
-        (folder / f"{stem}.ann").write_text("".join(ann_lines(record)), encoding="utf-8",
-                                            newline="")
+        (folder / f"{stem}.ann").write_text("".join(ann_lines(record, context.notes)),
+                                            encoding="utf-8", newline="")
         labels.update((m.label, m.kind) for m in record.spans)
-    schema = extended_schema(context.schema, labels)
-    (folder / CONF).write_text(schema.to_brat_conf() + "\n", encoding="utf-8")
+        for trigger, pairs in record.events():
+            seen.add(trigger.label, ((role, argument.label) for role, argument in pairs))
+    schema, widened = declared(extended_schema(context.schema, labels), seen)
+    for what in widened:
+        context.notes.add(f"annotation.conf: {what}", CONF)
+    for label in sorted(labels):
+        if not known_by_alias(label):
+            context.notes.add(f"label {label!r} written as {storage_form(label)!r} (brat names "
+                              "hold letters, digits, '_' and '-' only)", CONF)
+    (folder / CONF).write_text(write_conf(schema) + "\n", encoding="utf-8")
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -112,24 +158,26 @@ def read(path: Path, context: ImportContext) -> Iterator[Record]:
         anns, root = [path.with_suffix(".ann")], path.parent
     else:
         raise InputError("no such file or folder", path)
-    confs: dict[Path, Schema] = {}
+    confs: dict[Path, BratConf] = {}
     for ann in anns:
-        schema = _collection_schema(ann.parent, root, confs, context)
-        yield _read_document(ann, context, schema)
+        conf = _collection_conf(ann.parent, root, confs, context)
+        yield _read_document(ann, context, conf)
 
 
-def _collection_schema(folder: Path, root: Path, confs: dict[Path, Schema],
-                       context: ImportContext) -> Schema | None:
+def _collection_conf(folder: Path, root: Path, confs: dict[Path, BratConf],
+                     context: ImportContext) -> BratConf | None:
     """The nearest annotation.conf from `folder` up to `root`, as brat looks it up."""
     for candidate in [folder, *folder.parents]:
         conf = candidate / CONF
         if conf.is_file():
             if conf not in confs:
                 try:
-                    confs[conf] = Schema.from_brat_conf(_decode(conf), str(conf))
+                    confs[conf] = read_conf(_decode(conf), str(conf))
                 except SchemaError as exc:
                     raise InputError(str(exc)) from exc
-                context.schemas.append(confs[conf])
+                for what, line in confs[conf].notes:
+                    context.notes.add(what, f"{conf.name}:{line}")
+                context.schemas.append(confs[conf].schema)
             return confs[conf]
         if candidate == root or candidate == candidate.parent:
             return None
@@ -151,14 +199,17 @@ def _decode(path: Path) -> str:
         raise InputError(f"not valid UTF-8 (byte {exc.start})", path) from exc
 
 
-def _event_labels(context: ImportContext, conf: Schema | None) -> tuple[dict[str, str], set]:
-    """brat event names mapped to project event types, and every name known as an event."""
-    names = {brat_event_name(label): label for label in context.schema.events}
-    known = set(names) | (set(conf.events) if conf else set())
+def _event_labels(context: ImportContext, conf: BratConf | None) -> tuple[dict[str, str], set]:
+    """brat type names mapped to our labels (through the conf's aliases, then the project
+    schema), and every brat name known as an event type."""
+    names = dict(brat_names([context.schema], [conf] if conf else []))
+    known = {storage_form(label) for label in context.schema.events}
+    if conf is not None:
+        known |= {name for name, label in conf.labels.items() if label in conf.schema.events}
     return names, known
 
 
-def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Record:
+def _read_document(ann: Path, context: ImportContext, conf: BratConf | None) -> Record:
     text = _decode(ann.with_suffix(".txt"))
     names, event_names = _event_labels(context, conf)
     spans: dict[str, tuple[str, int, int, int]] = {}
@@ -196,7 +247,7 @@ def _read_document(ann: Path, context: ImportContext, conf: Schema | None) -> Re
             index[ident] = record.add(Mention(start, end, names.get(label, label),
                                               SpanKind.TRIGGER))
         else:
-            index[ident] = record.add(Mention(start, end, label))
+            index[ident] = record.add(Mention(start, end, names.get(label, label)))
     frames: dict[int, int] = {}
     for ident, trigger, arguments, number in events:
         where = f"{ann.name}:{number}"
@@ -235,27 +286,35 @@ def _once(ident: str, seen: dict[str, int], ann: Path, number: int) -> None:
 
 
 def _text_bound(line: str, text: str, ann: Path, number: int) -> tuple | None:
-    """(id, label, start, end) of a `T` line, None when discontinuous; checks the text."""
-    fields = line.split("\t")
+    """(id, label, start, end) of a `T` line; checks the text. A discontinuous span whose
+    pieces are separated only by line breaks (and the spaces around them) is one span brat
+    could not write on one line, and is read as that span; other discontinuous spans are not
+    held (None)."""
+    fields = line.split("\t", 2)  # the text may hold tabs, as brat reads it
     if len(fields) < 2:
         raise InputError("a T line needs tab-separated id, 'Type start end' and text", ann,
                          number)
     label, _, where = fields[1].partition(" ")
-    if ";" in where:
-        return None
-    try:
-        start, end = (int(x) for x in where.split())
-    except ValueError:
-        raise InputError(f"bad offsets {where!r} (expected 'start end')", ann, number) from None
-    if not 0 <= start < end <= len(text):
-        raise InputError(f"span {start}..{end} is outside the text ({len(text)} characters)",
-                         ann, number)
+    pieces = []
+    for piece in where.split(";"):
+        try:
+            start, end = (int(x) for x in piece.split())
+        except ValueError:
+            raise InputError(f"bad offsets {where!r} (expected 'start end')", ann,
+                             number) from None
+        if not 0 <= start < end <= len(text):
+            raise InputError(f"span {start}..{end} is outside the text ({len(text)} "
+                             "characters)", ann, number)
+        pieces.append((start, end))
     if len(fields) > 2:
-        expected = re.sub(r"\s", " ", text[start:end])
+        expected = re.sub(r"\s", " ", " ".join(text[a:b] for a, b in pieces))
         if re.sub(r"\s", " ", fields[2]) != expected:
-            raise InputError(f"span text {fields[2]!r} does not match the .txt at {start}..{end}"
-                             f" ({text[start:end]!r})", ann, number)
-    return fields[0], label, start, end
+            raise InputError(f"span text {fields[2]!r} does not match the .txt at {where} "
+                             f"({expected!r})", ann, number)
+    gaps = [text[a[1]:b[0]] for a, b in zip(pieces, pieces[1:], strict=False)]
+    if any(not (gap.isspace() and BREAK.search(gap)) for gap in gaps):
+        return None
+    return fields[0], label, pieces[0][0], pieces[-1][1]
 
 
 def _event(line: str, ann: Path, number: int) -> tuple[str, str, list[tuple[str, str]]]:

@@ -12,7 +12,7 @@ which is how undo history outlives the program (`annotator.journal`). Every writ
 edits (GUI, CLI, adjudication) runs them through `annotator.journal.perform`, which writes the
 journal row in the same transaction and returns the `ChangeSet` views refresh from.
 
-The functions at the bottom turn an annotator's intent ("accept this suggestion", "relabel that
+`annotator.operations` turns an annotator's intent ("accept this suggestion", "relabel that
 span") into the right edit for the layer the span lives in.
 """
 
@@ -24,11 +24,9 @@ from typing import Protocol
 from annotator.changes import ChangeSet, Effect
 from annotator.model import (
     MANUAL,
-    SUGGESTIONS,
     Argument,
     Decision,
     Span,
-    SpanKind,
     Status,
 )
 from annotator.store import Store, StoreError
@@ -222,108 +220,3 @@ class LateArgument(_Recorded):
         self.added = store.add_argument(Argument(
             self._id(self.trigger), self.role, self._id(self.argument), self.origin,
             self.decision, self.score, frame=self.frame))
-
-
-# --- intents -> edits ------------------------------------------------------------------------
-
-
-def new_span(doc_id: int, start: int, end: int, label: str, annotator: str,
-             kind: SpanKind = SpanKind.ENTITY) -> AddSpan:
-    return AddSpan(Span(doc_id, start, end, label, annotator, kind),
-                   f"Add {label} span")
-
-
-def _decide(store: Store, suggestion: Span, annotator: str, decision: Decision,
-            **changes) -> AddSpan:
-    """The annotator's copy of a suggestion, carrying its provenance and the decision."""
-    copy = suggestion.with_(layer=annotator, decision=decision, suggestion_id=suggestion.id,
-                            id=None, **changes)
-    return AddSpan(copy, f"{decision.value.capitalize()} {copy.label}")
-
-
-def accept(store: Store, span: Span, annotator: str) -> Edit:
-    """Accept a suggestion; for a trigger, its suggested arguments come along with their spans.
-
-    An argument span the annotator has already decided on is linked to their copy, so accepting
-    an event never duplicates entities they accepted before.
-    """
-    if span.layer != SUGGESTIONS:
-        if span.decision is Decision.SUGGESTED:
-            return UpdateSpan(span.id, {"decision": Decision.ACCEPTED}, f"Accept {span.label}")
-        raise StoreError("only suggestions can be accepted")
-    head = _decide(store, span, annotator, Decision.ACCEPTED)
-    if span.kind is not SpanKind.TRIGGER:
-        return head
-    edits: list = [head]
-    mine = store.spans(span.doc_id, annotator)
-    by_suggestion = {s.suggestion_id: s for s in mine if s.suggestion_id is not None}
-    by_key = {s.key: s for s in mine}
-    added: dict[int, AddSpan] = {}
-    for argument in store.arguments(span.doc_id, SUGGESTIONS):
-        if argument.trigger_id != span.id:
-            continue
-        target = store.get_span(argument.argument_id)
-        existing = by_suggestion.get(target.id) or by_key.get(target.key)
-        if existing is not None and existing.decision is Decision.REJECTED:
-            continue
-        if existing is not None:
-            ref: AddSpan | int = existing.id
-        else:
-            ref = added.get(target.id) or _decide(store, target, annotator, Decision.ACCEPTED)
-            if target.id not in added:
-                added[target.id] = ref
-                edits.append(ref)
-        edits.append(LateArgument(head, argument.role, ref, argument.origin,
-                                  Decision.ACCEPTED, argument.score))
-    return Compound(edits, f"Accept {span.label} event")
-
-
-def reject(store: Store, span: Span, annotator: str) -> Edit:
-    """Reject a suggestion (a tombstone in the annotator's layer) or delete one's own span."""
-    if span.layer == SUGGESTIONS:
-        return _decide(store, span, annotator, Decision.REJECTED)
-    return RemoveSpan(span.id, f"Delete {span.label}")
-
-
-def relabel(store: Store, span: Span, label: str, annotator: str) -> Edit:
-    kind = SpanKind.TRIGGER if label in store.schema.events else SpanKind.ENTITY
-    if span.layer == SUGGESTIONS:
-        decision = Decision.ACCEPTED if label == span.label else Decision.EDITED
-        return _decide(store, span, annotator, decision, label=label, kind=kind)
-    decision = span.decision if span.origin == MANUAL else Decision.EDITED
-    return UpdateSpan(span.id, {"label": label, "kind": kind, "decision": decision},
-                      f"Relabel {span.label} as {label}")
-
-
-def resize(store: Store, span: Span, start: int, end: int, annotator: str) -> Edit:
-    if span.layer == SUGGESTIONS:
-        return _decide(store, span, annotator, Decision.EDITED, start=start, end=end)
-    decision = span.decision if span.origin == MANUAL else Decision.EDITED
-    return UpdateSpan(span.id, {"start": start, "end": end, "decision": decision},
-                      f"Resize {span.label}")
-
-
-def accept_all(store: Store, doc_id: int, annotator: str) -> Compound:
-    """Accept every suggestion still pending for `annotator`, events with their arguments."""
-    pending = store.pending_suggestions(doc_id, annotator)
-    edits: list = []
-    copies: dict[int, AddSpan] = {}
-    for span in pending.spans:
-        copies[span.id] = _decide(store, span, annotator, Decision.ACCEPTED)
-        edits.append(copies[span.id])
-    mine = store.spans(doc_id, annotator)
-    by_suggestion = {s.suggestion_id: s.id for s in mine if s.suggestion_id is not None}
-    for argument in pending.arguments:
-        target = copies.get(argument.argument_id) or by_suggestion.get(argument.argument_id)
-        if target is None:
-            continue
-        edits.append(LateArgument(copies[argument.trigger_id], argument.role, target,
-                                  argument.origin, Decision.ACCEPTED, argument.score))
-    return Compound(edits, f"Accept {len(copies)} suggestions")
-
-
-def set_argument(store: Store, trigger: Span, role: str, argument: Span) -> Edit:
-    """Fill a role of an event; a role may have several fillers (two participants meet)."""
-    if argument.layer != trigger.layer:
-        raise StoreError("the argument span must be in the trigger's layer")
-    return AddArgument(Argument(trigger.id, role, argument.id), f"Set {role}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import spacy
 
-from annotator import edits
+from annotator import edits, operations
 from annotator.agreement.html import render_html
 from annotator.agreement.report import project_agreement
 from annotator.model import SUGGESTIONS, Document, Sentence, Span, SpanKind, Status, Token
@@ -61,18 +61,18 @@ def annotate(store: Store, annotator: str, seed: int, habits: dict[str, float]) 
                 continue  # decided already, as an argument of an accepted event
             roll = rng.random()
             if span.label == "DATE" and roll < habits["reject_dates"]:
-                edit = edits.reject(store, span, annotator)
+                edit = operations.reject(store, span, annotator)
             elif span.label == "GPE" and roll < habits["gpe_as_org"]:
-                edit = edits.relabel(store, span, "ORG", annotator)
+                edit = operations.relabel(store, span, "ORG", annotator)
             elif span.label == "PERSON" and roll < habits["trim"] and " " in span.text_in(
                     store.document(doc_id).text):
                 text = span.text_in(store.document(doc_id).text)
-                edit = edits.resize(store, span, span.start + text.index(" ") + 1, span.end,
+                edit = operations.resize(store, span, span.start + text.index(" ") + 1, span.end,
                                     annotator)
             elif roll < habits["skip"]:
-                edit = edits.reject(store, span, annotator)
+                edit = operations.reject(store, span, annotator)
             else:
-                edit = edits.accept(store, span, annotator)
+                edit = operations.accept(store, span, annotator)
             edit.apply(store)
             if span.kind is SpanKind.TRIGGER and rng.random() < habits["drop_argument"]:
                 copy = [m.id for m in store.spans(doc_id, annotator) if m.suggestion_id == span.id]

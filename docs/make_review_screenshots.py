@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from annotator import edits
+from annotator import operations
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
 from annotator.importing import import_documents
@@ -44,17 +44,17 @@ def decide(store: Store, annotator: str, seed: int) -> None:
             roll = rng.random()
             words = span.text_in(text).split()
             if annotator == "bob" and span.label == "DATE" and roll < 0.4:
-                edit = edits.reject(store, span, annotator)
+                edit = operations.reject(store, span, annotator)
             elif annotator == "bob" and span.label == "GPE" and roll < 0.25:
-                edit = edits.relabel(store, span, "LOC", annotator)
+                edit = operations.relabel(store, span, "LOC", annotator)
             elif annotator == "alice" and span.label == "PERSON" and len(words) > 1 \
                     and roll < 0.4:
                 trimmed = span.start + len(words[0]) + 1
-                edit = edits.resize(store, span, trimmed, span.end, annotator)
+                edit = operations.resize(store, span, trimmed, span.end, annotator)
             elif roll < 0.08:
-                edit = edits.reject(store, span, annotator)
+                edit = operations.reject(store, span, annotator)
             else:
-                edit = edits.accept(store, span, annotator)
+                edit = operations.accept(store, span, annotator)
             edit.apply(store)
         store.set_status(doc_id, annotator, Status.DONE)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from edits_support import suggestion, talks
 
-from annotator import edits
+from annotator import edits, operations
 from annotator.model import SUGGESTIONS, Decision, SpanKind, Status
 from annotator.store import Store
 
@@ -33,7 +33,7 @@ def run_and_undo(store: Store, doc_id: int, edit) -> tuple:
 
 def test_edits_accept_trigger_brings_arguments_and_their_spans(store, doc):
     meet = suggestion(store, doc, "Contact:Meet")
-    run_and_undo(store, doc, edits.accept(store, meet, "alice"))
+    run_and_undo(store, doc, operations.accept(store, meet, "alice"))
     mine = store.annotations(doc, "alice", effective=True)
     assert {s.label for s in mine.spans} == {"Contact:Meet", "PERSON", "GPE"}
     assert all(s.decision is Decision.ACCEPTED and s.suggestion_id for s in mine.spans)
@@ -43,9 +43,9 @@ def test_edits_accept_trigger_brings_arguments_and_their_spans(store, doc):
 
 def test_edits_accept_trigger_reuses_spans_already_accepted_and_skips_rejected(store, doc):
     pompeo = store.spans(doc, SUGGESTIONS)[0]
-    edits.accept(store, pompeo, "alice").apply(store)
-    edits.reject(store, suggestion(store, doc, "GPE"), "alice").apply(store)
-    edits.accept(store, suggestion(store, doc, "Contact:Meet"), "alice").apply(store)
+    operations.accept(store, pompeo, "alice").apply(store)
+    operations.reject(store, suggestion(store, doc, "GPE"), "alice").apply(store)
+    operations.accept(store, suggestion(store, doc, "Contact:Meet"), "alice").apply(store)
     mine = store.annotations(doc, "alice", effective=True)
     assert [s.label for s in mine.spans].count("PERSON") == 2
     assert "GPE" not in {s.label for s in mine.spans}
@@ -54,7 +54,7 @@ def test_edits_accept_trigger_reuses_spans_already_accepted_and_skips_rejected(s
 
 def test_edits_reject_hides_suggestion_for_that_annotator_only(store, doc):
     gpe = suggestion(store, doc, "GPE")
-    run_and_undo(store, doc, edits.reject(store, gpe, "alice"))
+    run_and_undo(store, doc, operations.reject(store, gpe, "alice"))
     assert gpe not in store.pending_suggestions(doc, "alice").spans
     assert gpe in store.pending_suggestions(doc, "bob").spans
     assert store.annotations(doc, "alice", effective=True).spans == []
@@ -62,42 +62,42 @@ def test_edits_reject_hides_suggestion_for_that_annotator_only(store, doc):
 
 def test_edits_relabel_and_resize_suggestion_are_edits_with_provenance(store, doc):
     gpe = suggestion(store, doc, "GPE")
-    run_and_undo(store, doc, edits.relabel(store, gpe, "LOC", "alice"))
+    run_and_undo(store, doc, operations.relabel(store, gpe, "LOC", "alice"))
     copy = store.spans(doc, "alice")[0]
     assert (copy.label, copy.decision, copy.origin) == ("LOC", Decision.EDITED, "model:sm@3.8")
-    run_and_undo(store, doc, edits.resize(store, copy, 29, 40, "alice"))
+    run_and_undo(store, doc, operations.resize(store, copy, 29, 40, "alice"))
     assert store.get_span(copy.id).start == 29
 
 
 def test_edits_manual_span_relabel_to_event_type_makes_a_trigger(store, doc):
-    add = edits.new_span(doc, 44, 50, "DATE", "alice")
+    add = operations.new_span(doc, 44, 50, "DATE", "alice")
     run_and_undo(store, doc, add)
-    run_and_undo(store, doc, edits.relabel(store, add.added, "Contact:Meet", "alice"))
+    run_and_undo(store, doc, operations.relabel(store, add.added, "Contact:Meet", "alice"))
     span = store.get_span(add.added.id)
     assert (span.kind, span.decision, span.origin) == (SpanKind.TRIGGER, Decision.ACCEPTED,
                                                       "manual")
 
 
 def test_edits_delete_span_used_by_event_is_restored_with_argument(store, doc):
-    edits.accept(store, suggestion(store, doc, "Contact:Meet"), "alice").apply(store)
+    operations.accept(store, suggestion(store, doc, "Contact:Meet"), "alice").apply(store)
     place = next(s for s in store.spans(doc, "alice") if s.label == "GPE")
-    after = run_and_undo(store, doc, edits.reject(store, place, "alice"))
+    after = run_and_undo(store, doc, operations.reject(store, place, "alice"))
     assert len(after[1]) == 2 + 3  # alice's two participants + the suggestions' three
 
 
 def test_edits_accept_all_is_one_undoable_step(store, doc):
-    step = edits.accept_all(store, doc, "alice")
+    step = operations.accept_all(store, doc, "alice")
     run_and_undo(store, doc, step)
     mine = store.annotations(doc, "alice", effective=True)
     assert len(mine.spans) == 4 and len(mine.arguments) == 3
 
 
 def test_edits_arguments_and_status(store, doc):
-    a = edits.new_span(doc, 0, 11, "PERSON", "alice")
-    t = edits.new_span(doc, 12, 15, "Contact:Meet", "alice", SpanKind.TRIGGER)
+    a = operations.new_span(doc, 0, 11, "PERSON", "alice")
+    t = operations.new_span(doc, 12, 15, "Contact:Meet", "alice", SpanKind.TRIGGER)
     for e in (a, t):
         e.apply(store)
-    link = edits.set_argument(store, t.added, "Participant", a.added)
+    link = operations.set_argument(store, t.added, "Participant", a.added)
     run_and_undo(store, doc, link)
     run_and_undo(store, doc, edits.RemoveArgument(link.added.id))
     run_and_undo(store, doc, edits.SetStatus(doc, "alice", Status.DONE))

@@ -142,7 +142,7 @@ def test_gui_session_after_any_edits_shows_what_a_fresh_read_of_the_project_show
             elif action in ("grow", "shrink"):
                 session.resize("end", 1 if action == "grow" else -1)
             elif action in ("undo", "redo"):
-                getattr(session.undo_stack, action)()
+                getattr(session, action)()
             else:
                 getattr(session, action)()
             fresh = Session(store, "alice")

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from edits_support import suggestion, talks
 
-from annotator import edits
+from annotator import edits, operations
 from annotator.changes import Effect
 from annotator.journal import entries, history, perform
 from annotator.model import Argument, Decision, Document, Span, SpanKind, Status
@@ -28,7 +28,7 @@ def rows(store: Store, doc_id: int) -> tuple:
 
 def test_journal_every_action_writes_one_row_with_the_edit_as_stable_json(store, doc):
     meet = suggestion(store, doc, "Contact:Meet")
-    edit = edits.accept(store, meet, "alice")
+    edit = operations.accept(store, meet, "alice")
     done = perform(store, edit, annotator="alice")
     perform(store, edit, "undo", annotator="alice")
     perform(store, edit, "redo", annotator="alice")
@@ -65,11 +65,11 @@ def test_journal_changeset_and_status_record(store, doc):
 def test_journal_operation_names_follow_the_intent(store, doc):
     person = suggestion(store, doc, "PERSON")
     gpe = suggestion(store, doc, "GPE")
-    perform(store, edits.reject(store, gpe, "alice"), annotator="alice")
-    perform(store, edits.relabel(store, person, "ORG", "alice"), annotator="alice")
-    new = edits.new_span(doc, 45, 51, "DATE", "alice")
+    perform(store, operations.reject(store, gpe, "alice"), annotator="alice")
+    perform(store, operations.relabel(store, person, "ORG", "alice"), annotator="alice")
+    new = operations.new_span(doc, 45, 51, "DATE", "alice")
     perform(store, new, annotator="alice")
-    perform(store, edits.resize(store, new.added, 44, 51, "alice"), annotator="alice")
+    perform(store, operations.resize(store, new.added, 44, 51, "alice"), annotator="alice")
     perform(store, edits.RemoveSpan(new.added.id), annotator="alice")
     assert [e.operation for e in entries(store)] == ["reject", "relabel", "add", "resize",
                                                      "delete"]
@@ -78,15 +78,15 @@ def test_journal_operation_names_follow_the_intent(store, doc):
 def test_journal_a_failed_edit_leaves_no_row_and_no_change(store, doc):
     before = rows(store, doc)
     with pytest.raises(StoreError):
-        perform(store, edits.new_span(doc, 40, 400, "GPE", "alice"), annotator="alice")
+        perform(store, operations.new_span(doc, 40, 400, "GPE", "alice"), annotator="alice")
     assert rows(store, doc) == before and entries(store) == []
 
 
 def test_journal_undo_redo_history_survives_closing_the_project(project_path, store, doc):
     meet = suggestion(store, doc, "Contact:Meet")
-    perform(store, edits.accept(store, meet, "alice"), annotator="alice")
+    perform(store, operations.accept(store, meet, "alice"), annotator="alice")
     accepted = rows(store, doc)
-    relabel = edits.relabel(store, store.spans(doc, "alice")[0], "ORG", "alice")
+    relabel = operations.relabel(store, store.spans(doc, "alice")[0], "ORG", "alice")
     perform(store, relabel, annotator="alice")
     perform(store, relabel, "undo", annotator="alice")
     store.close()
@@ -106,19 +106,20 @@ def test_journal_undo_redo_history_survives_closing_the_project(project_path, st
 
 def test_journal_history_is_bounded_and_a_new_edit_clears_redo(store, doc):
     for start in range(0, 20, 5):
-        perform(store, edits.new_span(doc, start, start + 4, "ORG", "alice"), annotator="alice")
+        perform(store, operations.new_span(doc, start, start + 4, "ORG", "alice"),
+                annotator="alice")
     stacks = history(store, "alice", doc, limit=3)
     assert len(stacks.undo) == 3
     entry, edit = stacks.undo[-1]
     perform(store, edit, "undo", annotator="alice", entry_of=entry.id)
     assert len(history(store, "alice", doc).redo) == 1
-    perform(store, edits.new_span(doc, 45, 51, "DATE", "alice"), annotator="alice")
+    perform(store, operations.new_span(doc, 45, 51, "DATE", "alice"), annotator="alice")
     assert history(store, "alice", doc).redo == []
 
 
 def test_journal_edit_json_round_trips_exactly(store, doc):
     meet = suggestion(store, doc, "Contact:Meet")
-    edit = edits.accept(store, meet, "alice")
+    edit = operations.accept(store, meet, "alice")
     perform(store, edit, annotator="alice")
     rebuilt = edits.from_json(json.loads(json.dumps(edit.to_json())))
     assert rebuilt.to_json() == edit.to_json()
@@ -129,12 +130,12 @@ def test_journal_undo_refused_when_the_trigger_became_an_entity(store, doc):
     """The issue's sequence: an argument removed, its trigger relabelled to an entity label,
     then the removal undone. The revert is refused before anything moves."""
     meet = suggestion(store, doc, "Contact:Meet")
-    perform(store, edits.accept(store, meet, "alice"), annotator="alice")
+    perform(store, operations.accept(store, meet, "alice"), annotator="alice")
     argument = store.arguments(doc, "alice")[0]
     removal = edits.RemoveArgument(argument.id)
     perform(store, removal, annotator="alice")
     trigger = next(s for s in store.spans(doc, "alice") if s.kind is SpanKind.TRIGGER)
-    perform(store, edits.relabel(store, trigger, "ORG", "alice"), annotator="alice")
+    perform(store, operations.relabel(store, trigger, "ORG", "alice"), annotator="alice")
     before, journal = rows(store, doc), entries(store)
     with pytest.raises(StoreError, match="not an event trigger"):
         perform(store, removal, "undo", annotator="alice")
@@ -142,7 +143,7 @@ def test_journal_undo_refused_when_the_trigger_became_an_entity(store, doc):
 
 
 def test_journal_redo_refused_when_the_id_was_taken_meanwhile(store, doc):
-    added = edits.new_span(doc, 0, 4, "PERSON", "alice")
+    added = operations.new_span(doc, 0, 4, "PERSON", "alice")
     perform(store, added, annotator="alice")
     perform(store, added, "undo", annotator="alice")
     other = store.add_span(Span(doc, 5, 11, "PERSON", "bob"))  # reuses the freed id
@@ -153,7 +154,7 @@ def test_journal_redo_refused_when_the_id_was_taken_meanwhile(store, doc):
 
 
 def test_journal_undo_refused_when_another_program_changed_the_span(project_path, store, doc):
-    added = edits.new_span(doc, 0, 11, "PERSON", "alice")
+    added = operations.new_span(doc, 0, 11, "PERSON", "alice")
     perform(store, added, annotator="alice")
     with Store(project_path) as other:
         other.update_span(added.added.id, label="ORG")
@@ -164,7 +165,7 @@ def test_journal_undo_refused_when_another_program_changed_the_span(project_path
 
 def test_journal_undo_on_a_locked_file_changes_nothing_and_works_later(project_path, store,
                                                                        doc):
-    added = edits.new_span(doc, 0, 11, "PERSON", "alice")
+    added = operations.new_span(doc, 0, 11, "PERSON", "alice")
     perform(store, added, annotator="alice")
     store.set_busy_timeout(0.1)
     locker = sqlite3.connect(project_path, isolation_level=None)
@@ -183,7 +184,7 @@ def test_journal_undo_on_a_locked_file_changes_nothing_and_works_later(project_p
 
 def test_journal_undo_of_a_delete_refused_after_its_suggestion_was_replaced(store, doc):
     gpe = suggestion(store, doc, "GPE")
-    accepted = edits.accept(store, gpe, "alice")
+    accepted = operations.accept(store, gpe, "alice")
     perform(store, accepted, annotator="alice")
     removal = edits.RemoveSpan(accepted.added.id)
     perform(store, removal, annotator="alice")
@@ -193,8 +194,8 @@ def test_journal_undo_of_a_delete_refused_after_its_suggestion_was_replaced(stor
 
 
 def test_journal_undo_refused_while_a_later_argument_uses_the_span(store, doc):
-    trigger = edits.new_span(doc, 12, 15, "Contact:Meet", "alice", SpanKind.TRIGGER)
-    person = edits.new_span(doc, 0, 11, "PERSON", "alice")
+    trigger = operations.new_span(doc, 12, 15, "Contact:Meet", "alice", SpanKind.TRIGGER)
+    person = operations.new_span(doc, 0, 11, "PERSON", "alice")
     perform(store, trigger, annotator="alice")
     perform(store, person, annotator="alice")
     store.add_argument(Argument(trigger.added.id, "Entity", person.added.id))  # elsewhere
@@ -204,8 +205,8 @@ def test_journal_undo_refused_while_a_later_argument_uses_the_span(store, doc):
 
 def test_journal_entries_filter_by_document_annotator_and_time(store, doc):
     other = store.add_documents([Document("other", "Some other text here.")]).added[0]
-    perform(store, edits.new_span(doc, 0, 4, "PERSON", "alice"), annotator="alice")
-    perform(store, edits.new_span(other, 0, 4, "ORG", "bob"), annotator="bob")
+    perform(store, operations.new_span(doc, 0, 4, "PERSON", "alice"), annotator="alice")
+    perform(store, operations.new_span(other, 0, 4, "ORG", "bob"), annotator="bob")
     assert [e.annotator for e in entries(store, document_id=other)] == ["bob"]
     assert [e.document_id for e in entries(store, annotator="alice")] == [doc]
     later = datetime.now(timezone.utc) + timedelta(hours=1)

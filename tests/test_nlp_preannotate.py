@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator import edits
+from annotator import operations
 from annotator.errors import InputError
 from annotator.model import SUGGESTIONS, Decision, Document, SpanKind
 from annotator.nlp.loading import Pipeline, blank_pipeline, resolve_pipeline
@@ -80,10 +80,10 @@ def test_a_forced_rerun_keeps_every_human_decision(sample_store, pipeline):
     trigger = next(t for t in layer.triggers
                    if any(a.trigger_id == t.id for a in layer.arguments))
     rejected = next(s for s in layer.entities if s.label == "ORDINAL")
-    edits.accept(sample_store, trigger, "alice").apply(sample_store)
-    edits.reject(sample_store, rejected, "alice").apply(sample_store)
+    operations.accept(sample_store, trigger, "alice").apply(sample_store)
+    operations.reject(sample_store, rejected, "alice").apply(sample_store)
     relabelled = next(s for s in layer.entities if s.label == "GPE")
-    edits.relabel(sample_store, relabelled, "LOC", "bob").apply(sample_store)
+    operations.relabel(sample_store, relabelled, "LOC", "bob").apply(sample_store)
     alice, bob = (sample_store.annotations(doc.id, name) for name in ("alice", "bob"))
     pending = sample_store.pending_suggestions(doc.id, "alice")
     suggestions_before = sorted(s.key for s in sample_store.spans(doc.id, SUGGESTIONS))
@@ -107,7 +107,7 @@ def test_another_model_replaces_only_undecided_suggestions(sample_store, pipelin
     preannotate(sample_store, pipeline)
     doc = sample_store.document_by_name(POMPEO)
     accepted = next(s for s in sample_store.spans(doc.id, SUGGESTIONS) if s.label == "PERSON")
-    edits.accept(sample_store, accepted, "alice").apply(sample_store)
+    operations.accept(sample_store, accepted, "alice").apply(sample_store)
     other = Pipeline(pipeline.nlp, "en_other_model@1.0.0", "--model")
     report = preannotate(sample_store, other)
     assert report.documents == 4  # a different model analyses everything again

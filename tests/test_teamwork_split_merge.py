@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from annotator import edits
+from annotator import operations
 from annotator.agreement.report import project_agreement
 from annotator.cli import app
 from annotator.errors import InputError
@@ -39,10 +39,10 @@ def work(path: Path, annotator: str) -> None:
         for doc_id in store.document_ids():
             first, second, third = store.spans(doc_id, SUGGESTIONS)
             if annotator == "bob":
-                edits.relabel(store, first, "NORP", annotator).apply(store)
+                operations.relabel(store, first, "NORP", annotator).apply(store)
             if annotator == "cid":
-                edits.reject(store, third, annotator).apply(store)
-            edits.accept_all(store, doc_id, annotator).apply(store)
+                operations.reject(store, third, annotator).apply(store)
+            operations.accept_all(store, doc_id, annotator).apply(store)
             store.set_status(doc_id, annotator, Status.DONE)
 
 

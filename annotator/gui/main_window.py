@@ -95,10 +95,10 @@ class MainWindow(QMainWindow):
         self.act_preannotate = a("&Pre-annotate Documents…", self.preannotate, ("Ctrl+Shift+P",))
         self.act_annotator = a("Switch &Annotator…", self.switch_annotator)
         self.act_quit = a("&Quit", self.close, ("Ctrl+Q",))
-        self.act_undo = s.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = s.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_undo = a("&Undo", s.undo, ("Ctrl+Z",))
+        self.act_redo = a("&Redo", s.redo, ("Ctrl+Shift+Z", "Ctrl+Y"))
+        s.undo_stack.indexChanged.connect(self._history_changed)
+        self._history_changed()
         self.act_find = a("&Find…", self.find_in_document, ("Ctrl+F",))
         self.act_find_next = a("Find &Next", lambda: self.find_bar.step(1), ("F3",))
         self.act_find_prev = a("Find Pre&vious", lambda: self.find_bar.step(-1), ("Shift+F3",))
@@ -152,6 +152,16 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(theme == str(self.settings.value("theme", "system")))
             action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
+
+    def _history_changed(self, _index: int = 0) -> None:
+        """Undo/Redo name what they would do, as `createUndoAction`'s would; they trigger the
+        session's guarded path instead of moving the stack themselves."""
+        stack = self.session.undo_stack
+        for action, verb, can, text in (
+                (self.act_undo, "&Undo", stack.canUndo(), stack.undoText()),
+                (self.act_redo, "&Redo", stack.canRedo(), stack.redoText())):
+            action.setEnabled(can)
+            action.setText(f"{verb} {text}" if can and text else verb)
 
     def _add_label_actions(self) -> list[str]:
         """An action per schema label that has none yet; returns the labels added."""

@@ -19,7 +19,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotator import edits
+from annotator import edits, operations
 from annotator.gui.undo import EditCommand
 from annotator.journal import perform
 from annotator.model import (
@@ -212,24 +212,64 @@ class Session(QObject):
         if doc_id is not None:
             self.open_document(doc_id)
 
-    # --- edits -------------------------------------------------------------------------------
+    # --- edits: the one guarded path for apply, undo and redo ------------------------------
+    def _write(self, edit: edits.Edit, action: str, refused: str, *, doc_id: int | None,
+               entry_of: int | None = None) -> int | None:
+        """Apply, undo or redo `edit` through `journal.perform` (the edit and its journal row
+        in one transaction, a replay checked against the file first). The journal row's id, or
+        None with the reason in the status bar if the store refused: then nothing was written,
+        and the caller leaves the undo history where it was."""
+        try:
+            done = perform(self.store, edit, action, annotator=self.annotator,
+                           document_id=doc_id, entry_of=entry_of)
+        except StoreError as exc:
+            self.message.emit(f"{refused}: {exc}")
+            return None
+        except sqlite3.IntegrityError as exc:  # another program changed what the edit needs
+            self.message.emit(f"{refused}: the project changed under this edit ({exc})")
+            return None
+        except sqlite3.OperationalError as exc:  # locked by another program, disk full...
+            self.message.emit(f"{refused}, nothing changed: {exc}")
+            return None
+        return done.entry_id
+
     def apply(self, edit: edits.Edit, select: Callable[[edits.Edit], int | None] | None = None,
-              doc_id: int | None = None, operation: str | None = None) -> bool:
+              doc_id: int | None = None) -> bool:
         """Run `edit` now, in one transaction with its journal row, and put it on the undo
         history."""
-        try:
-            done = perform(self.store, edit, "apply", annotator=self.annotator,
-                           document_id=doc_id or self.doc_id, operation=operation)
-        except StoreError as exc:
-            self.message.emit(f"Not changed: {exc}")
+        doc_id = doc_id or self.doc_id
+        entry_id = self._write(edit, "apply", "Not saved", doc_id=doc_id)
+        if entry_id is None:
             return False
-        except sqlite3.OperationalError as exc:  # locked by another program, disk full...
-            self.message.emit(f"Not saved, nothing changed: {exc}")
-            return False
-        self.undo_stack.push(EditCommand(self, edit, doc_id or self.doc_id, applied=True,
-                                         entry_id=done.entry_id))
-        self._mark_started(doc_id or self.doc_id)
+        self.undo_stack.push(EditCommand(edit, doc_id, entry_id))
+        self._mark_started(doc_id)
         self._changed(edit, select)
+        return True
+
+    def undo(self) -> bool:
+        """Revert the edit before the history's index, then move the index: a revert the store
+        refuses (locked file, disk full, an edit no longer valid) leaves both as they were."""
+        return self._step(-1)
+
+    def redo(self) -> bool:
+        return self._step(1)
+
+    def _step(self, direction: int) -> bool:
+        stack = self.undo_stack
+        index = stack.index()
+        if not 0 <= index + min(direction, 0) < stack.count():
+            return False
+        command = stack.command(index + min(direction, 0))
+        if command.doc_id != self.doc_id:
+            self.open_document(command.doc_id)
+        action = "undo" if direction < 0 else "redo"
+        verb = "Not undone" if direction < 0 else "Not redone"
+        if self._write(command.edit, action, f"{verb} ({command.text()})",
+                       doc_id=command.doc_id, entry_of=command.entry_id) is None:
+            return False
+        command.settled = True
+        stack.setIndex(index + direction)
+        self._changed(command.edit)
         return True
 
     def _mark_started(self, doc_id: int) -> None:
@@ -238,15 +278,6 @@ class Session(QObject):
         if self.store.status(doc_id, self.annotator) is Status.TODO:
             self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             self.statusChanged.emit(doc_id)
-
-    def run_edit(self, doc_id: int, edit: edits.Edit, *, undo: bool,
-                 entry_id: int | None = None) -> None:
-        """Undo and redo land here; they first bring back the document the edit was made on."""
-        if doc_id != self.doc_id:
-            self.open_document(doc_id)
-        perform(self.store, edit, "undo" if undo else "redo", annotator=self.annotator,
-                document_id=doc_id, entry_of=entry_id)
-        self._changed(edit)
 
     def _changed(self, edit: edits.Edit,
                  select: Callable[[edits.Edit], int | None] | None = None) -> None:
@@ -305,7 +336,7 @@ class Session(QObject):
     def label(self, label: str, selection: tuple[int, int] | None) -> bool:
         """A label key: a new span on the selected text, or relabel the selected span. False
         if nothing was stored (so the window keeps the selection for another try)."""
-        kind = SpanKind.TRIGGER if label in self.schema.events else SpanKind.ENTITY
+        kind = operations.kind_of(self.schema, label)
         if selection is not None:
             snapped = self.view.snap(*selection)
             if snapped is None:
@@ -314,11 +345,13 @@ class Session(QObject):
             same = self.view.find_same_place(*snapped, kind)
             if same is None and self.pending_role and kind is SpanKind.ENTITY:
                 return self._link(self.pending_role, None,
-                                  edits.new_span(self.doc_id, *snapped, label, self.annotator))
+                                  operations.new_span(self.doc_id, *snapped, label,
+                                                      self.annotator))
             if same is None:
                 return self.apply(
-                    edits.new_span(self.doc_id, *snapped, label, self.annotator, kind),
-                    select=lambda e: e.added.id)
+                    operations.label(self.store, self.doc_id, *snapped, label, self.annotator,
+                                     self.view.pending()),
+                    select=_chosen)
             target = same
         else:
             target = self.selected()
@@ -327,13 +360,21 @@ class Session(QObject):
                 return False
         if target.label == label and not self.view.is_suggestion(target):
             return True  # already so
-        return self.apply(edits.relabel(self.store, target, label, self.annotator),
+        return self.apply(operations.relabel(self.store, target, label, self.annotator),
                           select=_chosen)
 
     def accept(self) -> None:
         span = self.selected()
-        if span is None or not self.view.is_suggestion(span):
-            self.message.emit("Select a suggestion to accept (Tab moves between them)")
+        if span is not None and not self.view.is_suggestion(span):
+            # already decided (a relabelled suggestion, say): Enter confirms it and moves on
+            following = self._next_pending_after(span)
+            if following is not None:
+                self.select(following.id)
+            else:
+                self.message.emit("No suggestions left after this one")
+            return
+        if span is None:
+            self.message.emit("Select a suggestion to accept (Ctrl+Tab moves between them)")
             return
 
         def chosen(edit: edits.Edit) -> int | None:
@@ -342,7 +383,7 @@ class Session(QObject):
             following = self._next_pending_after(span)  # not the event's arguments, now mine
             return following.id if following else _chosen(edit)
 
-        self.apply(edits.accept(self.store, span, self.annotator), select=chosen)
+        self.apply(operations.accept(self.store, span, self.annotator), select=chosen)
 
     def reject(self) -> None:
         span = self.selected()
@@ -354,7 +395,7 @@ class Session(QObject):
             after = self._next_pending_after(span)
             return after.id if after else None
 
-        self.apply(edits.reject(self.store, span, self.annotator), select=following)
+        self.apply(operations.reject(self.store, span, self.annotator), select=following)
 
     def delete(self) -> None:
         span = self.selected()
@@ -363,14 +404,19 @@ class Session(QObject):
         if self.view.is_suggestion(span):
             self.reject()
             return
-        self.apply(edits.RemoveSpan(span.id, f"Delete {span.label}"), select=lambda e: None)
+        self.apply(operations.delete(span), select=lambda e: None)
 
-    def accept_all(self) -> None:
-        edit = edits.accept_all(self.store, self.doc_id, self.annotator)
+    def accept_all(self) -> bool:
+        return self.decide_all(accept=True)
+
+    def decide_all(self, *, accept: bool) -> bool:
+        """Accept (or reject) every suggestion still pending on this document, as one step."""
+        decide = operations.accept_all if accept else operations.reject_all
+        edit = decide(self.store, self.doc_id, self.annotator)
         if not edit.edits:
             self.message.emit("No suggestions left on this document")
-            return
-        self.apply(edit, select=lambda e: None, operation="accept_all")
+            return True
+        return self.apply(edit, select=lambda e: None)
 
     def resize(self, edge: str, direction: int) -> None:
         span = self.selected()
@@ -380,7 +426,7 @@ class Session(QObject):
         if extent is None:
             self.message.emit("A span keeps at least one token")
             return
-        self.apply(edits.resize(self.store, span, *extent, self.annotator), select=_chosen)
+        self.apply(operations.resize(self.store, span, *extent, self.annotator), select=_chosen)
 
     def fill_role(self, role: str, span: Span) -> None:
         """Make `span` the `role` argument of the current event (accepting suggestions used)."""
@@ -395,54 +441,33 @@ class Session(QObject):
     def _link(self, role: str, span: Span | None, new_entity: edits.AddSpan | None = None
               ) -> bool:
         """One undo step: accept the suggested trigger and argument if need be, then link."""
-        trigger = self.current_event()
-        steps: list = []
-        head: edits.AddSpan | int = trigger.id
-        copies: dict[int, edits.AddSpan] = {}
-        if self.view.is_suggestion(trigger):
-            accepted = edits.accept(self.store, trigger, self.annotator)
-            steps.append(accepted)
-            parts = accepted.edits if isinstance(accepted, edits.Compound) else [accepted]
-            head = parts[0]
-            # accepting an event brings its suggested arguments along: reuse those copies
-            copies = {p.span.suggestion_id: p for p in parts[1:] if isinstance(p, edits.AddSpan)}
-        if new_entity is not None:
-            target: edits.AddSpan | int = new_entity
-            steps.append(new_entity)
-        elif self.view.is_suggestion(span):
-            target = copies.get(span.id) or edits.accept(self.store, span, self.annotator)
-            if span.id not in copies:
-                steps.append(target)
-        else:
-            target = span.id
-        steps.append(edits.LateArgument(head, role, target))
+        edit = operations.link_role(self.store, self.current_event(), role, span,
+                                    self.annotator, new_entity)
         self.set_pending_role(None)
 
         def keep_event(_edit) -> int:
-            self.event_id = head if isinstance(head, int) else head.added.id
+            self.event_id = operations.link_head(edit)
             return self.event_id
 
-        return self.apply(edits.Compound(steps, f"Set {role} of {trigger.label}"),
-                          select=keep_event, operation="link_role")
+        return self.apply(edit, select=keep_event)
 
     def remove_argument(self, argument: Argument) -> None:
-        if argument.id is None or argument.decision is Decision.SUGGESTED:
-            self.message.emit("Accept the suggested event first to change its arguments")
+        try:
+            edit = operations.remove_argument(argument)
+        except StoreError as exc:
+            self.message.emit(str(exc).capitalize())
             return
-        self.apply(edits.RemoveArgument(argument.id, f"Remove {argument.role}"))
+        self.apply(edit)
 
-    def set_status(self, status: Status) -> None:
-        self.apply(edits.SetStatus(self.doc_id, self.annotator, status,
-                                   f"Mark {status.value.replace('_', ' ')}"))
+    def set_status(self, status: Status) -> bool:
+        applied = self.apply(operations.set_status(self.doc_id, self.annotator, status))
         self.statusChanged.emit(self.doc_id)
+        return applied
 
     def annotate_all(self, places: list[tuple[int, int, int]], label: str) -> None:
         """New spans at (doc_id, start, end) places, as one undo step."""
-        kind = SpanKind.TRIGGER if label in self.schema.events else SpanKind.ENTITY
-        new = [edits.new_span(d, s, e, label, self.annotator, kind) for d, s, e in places]
-        if new:
-            self.apply(edits.Compound(new, f"Label {len(new)} occurrences as {label}"),
-                       operation="annotate_all")
+        if places:
+            self.apply(operations.annotate_all(self.schema, places, label, self.annotator))
             for doc_id in {d for d, _, _ in places}:
                 self.statusChanged.emit(doc_id)
 

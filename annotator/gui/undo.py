@@ -1,39 +1,38 @@
-"""Undo commands: a `QUndoCommand` around one invertible `annotator.edits` edit.
+"""Undo commands: the `QUndoStack`'s record of one invertible `annotator.edits` edit.
 
-The command never touches widgets (as in orange-canvas-core): it asks the session to run the
-edit against the store, and the session tells the views what changed.
+A `QUndoCommand` cannot refuse to undo, but a revert can fail (the file locked by another
+program, a full disk, an edit another window made invalid). So the command does no work: the
+session runs the edit through its one guarded path first and moves the stack only when the
+store took it (`Session.apply`, `Session.undo`, `Session.redo`). The stack is the history and
+the undo menu's text, never a second way to write.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
 from annotator.edits import Edit
 
-if TYPE_CHECKING:
-    from annotator.gui.session import Session
-
 
 class EditCommand(QUndoCommand):
-    """redo = `edit.apply(store)`, undo = `edit.revert(store)`, on the document it was made on."""
+    """An edit already applied (or reverted) by the session, on the document it was made on."""
 
-    def __init__(self, session: Session, edit: Edit, doc_id: int, *, applied: bool = False,
-                 entry_id: int | None = None):
+    def __init__(self, edit: Edit, doc_id: int, entry_id: int | None = None):
         super().__init__(edit.description)
-        self.session, self.edit, self.doc_id = session, edit, doc_id
+        self.edit, self.doc_id = edit, doc_id
         #: the journal row of the edit's apply, which undo and redo rows point back at
         self.entry_id = entry_id
-        # The session applies an edit before pushing it, so a store error never enters the
-        # history; the first redo that push() calls then has nothing left to do.
-        self._skip_redo = applied
+        # push() calls redo() once: the session applied the edit before pushing it
+        self.settled = True
 
     def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-            return
-        self.session.run_edit(self.doc_id, self.edit, undo=False, entry_id=self.entry_id)
+        self._expect_settled()
 
     def undo(self) -> None:
-        self.session.run_edit(self.doc_id, self.edit, undo=True, entry_id=self.entry_id)
+        self._expect_settled()
+
+    def _expect_settled(self) -> None:
+        if not self.settled:
+            raise RuntimeError("move the undo history through Session.undo/redo, which "
+                               "write the edit first")
+        self.settled = False

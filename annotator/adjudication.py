@@ -28,7 +28,7 @@ number, as an import from brat or Prodigy numbers them (in file order).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.edits import (
@@ -38,14 +38,13 @@ from annotator.edits import (
     RemoveArgument,
     UpdateSpan,
 )
+from annotator.errors import Progress
 from annotator.journal import perform
 from annotator.model import GOLD, Annotations, Decision, Span, SpanKind
 from annotator.store import Store
 
 AGREED = "agreed"
 ADJUDICATED = "adjudicated"
-
-Progress = Callable[[int, int], "bool | None"]
 
 
 @dataclass(frozen=True)

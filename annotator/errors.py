@@ -1,6 +1,13 @@
-"""The one error type for bad input, so every reader reports problems the same way."""
+"""The errors and the progress callback that every long core function shares, so the CLI and
+the GUI report problems and cancel jobs the same way."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+#: `progress(done, total)`, called as a long job goes; returning False asks it to stop (it then
+#: raises `Cancelled` once what it was writing is rolled back)
+Progress = Callable[[int, int], "bool | None"]
 
 
 class InputError(ValueError):
@@ -10,7 +17,11 @@ class InputError(ValueError):
     def __init__(self, message: str, path: object = None, line: int | None = None):
         where = f"{path}:{line}: " if path is not None and line else f"{path}: " if path else ""
         super().__init__(where + message)
-        self.path, self.line = path, line
+        self.message, self.path, self.line = message, path, line
+
+    def __reduce__(self):
+        # a job in a child process hands its failure back pickled: keep path and line apart
+        return type(self), (self.message, self.path, self.line)
 
 
 class Cancelled(Exception):

@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.errors import Cancelled, InputError
+from annotator.errors import Cancelled, InputError, Progress
 from annotator.model import RESERVED_LAYERS, SUGGESTIONS, Argument, Document
 from annotator.store import Store, StoreError
 
-Progress = Callable[[int, int], "bool | None"]
 #: The setting a split file carries: who it is for and where it came from.
 TEAM_SETTING = "team"
 

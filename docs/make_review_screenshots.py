@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator import operations
 from annotator.gui import app as gui_app
-from annotator.gui.main_window import MainWindow
+from annotator.gui.windows import build_window
 from annotator.importing import import_documents
 from annotator.model import SUGGESTIONS, Status
 from annotator.nlp.loading import project_pipeline
@@ -84,19 +84,19 @@ def main(out_dir: Path) -> None:
         project = Path(tmp) / "news.db"
         build(project)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.IniFormat)
-        window = MainWindow(Store(project), "lead", settings)
+        window = build_window(Store(project), "lead", settings)
         window.resize(1600, 1000)
         window.show()
         window.open_document(window.session.store.document_by_name(DOCUMENT).id)
-        dialog = window.lead_tools.show_agreement()
+        dialog = window.features["review"].show_agreement()
         dialog.resize(1280, 800)
         settle(app, lambda: dialog.report is not None)
         dialog.tabs.setCurrentIndex(2)
         settle(app)
         dialog.grab().save(str(out_dir / "screenshot-agreement.png"))
         dialog.close()
-        window.lead_tools.toggle_curation()
-        window.lead_tools.curation.panel.step(1)
+        window.features["review"].toggle_curation()
+        window.features["review"].curation.panel.step(1)
         settle(app)
         window.grab().save(str(out_dir / "screenshot-curation.png"))
         window.close()

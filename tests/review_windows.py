@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from annotator.gui.main_window import MainWindow
+from annotator.gui.windows import build_window
 from annotator.store import Store
 
 POMPEO = "pompeo-to-meet-counterpart-new-york"
@@ -16,7 +17,7 @@ def open_window(qtbot, project: Path, settings_dir: Path, annotator: str = "lead
                 document: str | None = POMPEO) -> MainWindow:
     """The main window on `project`, shown and active, with `document` open (if given)."""
     settings = QSettings(str(settings_dir / f"{project.stem}.ini"), QSettings.IniFormat)
-    win = MainWindow(Store(project), annotator, settings)
+    win = build_window(Store(project), annotator, settings)
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()

@@ -16,8 +16,8 @@ from annotator.adjudication import (
     resolve,
 )
 from annotator.cli import app
-from annotator.edits import new_span
 from annotator.model import GOLD, Decision, Document, SpanKind
+from annotator.operations import new_span
 from annotator.store import Store
 
 TEXT = "Mike Pompeo met Kim Yong Chol in New York on Thursday to prepare a summit."

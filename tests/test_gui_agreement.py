@@ -25,8 +25,8 @@ def window(review_window, review_project):
 
 @pytest.fixture
 def dialog(qtbot, window):
-    window.lead_tools.act_agreement.trigger()
-    shown = window.lead_tools.agreement
+    window.features["review"].act_agreement.trigger()
+    shown = window.features["review"].agreement
     qtbot.waitUntil(lambda: shown.report is not None, timeout=10000)
     yield shown
     shown.close()

@@ -41,24 +41,24 @@ def gold(review_project: Path) -> tuple[set, set, set]:
 
 
 def press(win, key: Qt.Key, modifiers=Qt.NoModifier) -> None:
-    QTest.keyClick(win.lead_tools.curation.panel.table, key, modifiers)
+    QTest.keyClick(win.features["review"].curation.panel.table, key, modifiers)
 
 
 def rows(win) -> list[tuple[str, str]]:
-    table = win.lead_tools.curation.panel.table
+    table = win.features["review"].curation.panel.table
     return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
 
 
 def current(win) -> tuple[str, str]:
-    table = win.lead_tools.curation.panel.table
+    table = win.features["review"].curation.panel.table
     return table.item(table.currentRow(), 0).text(), table.item(table.currentRow(), 1).text()
 
 
 def test_gui_curation_merges_agreement_and_settles_each_difference_with_one_key(
         qtbot, window, review_project):
     QTest.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
-    panel = window.lead_tools.curation.panel
-    assert panel.active and window.lead_tools.curation.isVisible()
+    panel = window.features["review"].curation.panel
+    assert panel.active and window.features["review"].curation.isVisible()
     assert window.session.annotator == GOLD
     # what both agree on is in gold already
     spans, dropped, arguments = gold(review_project)
@@ -101,7 +101,7 @@ def test_gui_curation_merges_agreement_and_settles_each_difference_with_one_key(
 
 def test_gui_curation_steps_are_undone_one_by_one_and_leave_returns_to_the_annotator(
         qtbot, window, review_project):
-    window.lead_tools.act_curate.trigger()
+    window.features["review"].act_curate.trigger()
     press(window, Qt.Key_Tab)
     assert current(window) == ("meet", "arguments")
     press(window, Qt.Key_Backtab, Qt.ShiftModifier)
@@ -126,29 +126,29 @@ def test_gui_curation_steps_are_undone_one_by_one_and_leave_returns_to_the_annot
     assert len(gold(review_project)[0]) == 2
 
     QTest.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
-    assert not window.lead_tools.curation.panel.active
+    assert not window.features["review"].curation.panel.active
     assert window.session.annotator == "lead"
-    assert not window.lead_tools.curation.isVisible()
+    assert not window.features["review"].curation.isVisible()
 
 
 def test_gui_curation_needs_two_annotators(review_window):
     win = review_window(document="pakistan-army-chief-kabul")
-    win.lead_tools.act_curate.trigger()
-    panel = win.lead_tools.curation.panel
+    win.features["review"].act_curate.trigger()
+    panel = win.features["review"].curation.panel
     assert rows(win) == [] and "needs two or more annotators" in panel.title.text()
     assert not panel.act_drop.isEnabled()
 
 
 def test_gui_curated_gold_marked_done_exports_like_a_layer(qtbot, window, review_project,
                                                           tmp_path):
-    window.lead_tools.act_curate.trigger()
+    window.features["review"].act_curate.trigger()
     press(window, Qt.Key_N)
     press(window, Qt.Key_E)                        # the event's arguments, settled by hand
     trigger = window.session.current_event()
     assert trigger.label == "Contact:Meet" and trigger.origin == ADJUDICATED
     assert window.view.hasFocus()
     QTest.keyClick(window, Qt.Key_F6)              # back to the differences
-    assert window.lead_tools.curation.panel.table.hasFocus()
+    assert window.features["review"].curation.panel.table.hasFocus()
     assert [kind for _, kind in rows(window)] == ["entity", "entity", "entity"]
     for _ in range(3):
         press(window, Qt.Key_1)                    # alice's Pompeo and New York; nothing
@@ -157,7 +157,7 @@ def test_gui_curated_gold_marked_done_exports_like_a_layer(qtbot, window, review
     with Store(review_project) as store:
         assert store.status(store.document_by_name(POMPEO).id, GOLD) is Status.DONE
 
-    dialog = exchange_dialogs.export_dialog(window)
+    dialog = exchange_dialogs.export_dialog(window.context)
     assert dialog.chosen_layer() == GOLD
     assert dialog.selected.text() == "1 document will be exported"
     dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))

@@ -63,7 +63,7 @@ def pompeo_layer(path: Path, name: str) -> tuple[set, set]:
 
 
 def export(qtbot, window, fmt: str, out: Path) -> str:
-    dialog = exchange_dialogs.export_dialog(window)
+    dialog = exchange_dialogs.export_dialog(window.context)
     choose(dialog.format, fmt)
     type_into(dialog.output, str(out))
     press_ok(qtbot, dialog)
@@ -84,7 +84,7 @@ def test_gui_export_then_import_round_trip(qtbot, window, review_window, review_
     fresh = tmp_path / "fresh.db"
     Store(fresh).close()
     importer = review_window(project=fresh, document=None)
-    dialog = exchange_dialogs.import_dialog(importer, [out])
+    dialog = exchange_dialogs.import_dialog(importer.context, [out])
     assert dialog.paths() == [out]
     type_into(dialog.layer.lineEdit(), "alice")
     press_ok(qtbot, dialog)
@@ -97,7 +97,7 @@ def test_gui_import_error_names_file_and_line_and_imports_nothing(qtbot, window,
                                                                  tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "A fine line."}\n{"text": "broken\n', encoding="utf-8")
-    dialog = exchange_dialogs.import_dialog(window, [bad])
+    dialog = exchange_dialogs.import_dialog(window.context, [bad])
     choose(dialog.format, "jsonl")
     press_ok(qtbot, dialog)
     text = outcome(qtbot, window)
@@ -124,7 +124,7 @@ def test_gui_export_reports_what_conll_cannot_hold(qtbot, window, review_project
 
 def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, review_project,
                                                             tmp_path):
-    dialog = team_dialogs.split_dialog(window)
+    dialog = team_dialogs.split_dialog(window.context)
     type_into(dialog.annotators, "carol, dave")
     assert "4 documents" in dialog.preview.text()
     type_into(dialog.output, str(tmp_path / "team"))
@@ -136,7 +136,7 @@ def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, revie
         store.add_span(Span(doc.id, 0, 5, "ORG", "carol"))
         name = doc.name
 
-    team_dialogs.merge_files(window, [carol])
+    team_dialogs.merge_files(window.context, [carol])
     assert "review-carol.db: carol on" in outcome(qtbot, window)
     with Store(review_project) as store:
         doc = store.document_by_name(name)
@@ -147,7 +147,7 @@ def test_gui_split_then_merge_and_a_foreign_file_is_refused(qtbot, window, revie
     with Store(stranger) as store:
         doc_id = store.add_documents([Document("other", "Another text entirely.")]).added[0]
         store.add_span(Span(doc_id, 0, 7, "ORG", "erin"))
-    team_dialogs.merge_files(window, [stranger])
+    team_dialogs.merge_files(window.context, [stranger])
     text = outcome(qtbot, window)
     assert "Merge failed: the project is unchanged" in text
     assert "stranger.db" in text and "'other' is not in" in text
@@ -159,7 +159,7 @@ def test_gui_import_of_new_labels_widens_the_window_schema(qtbot, window, tmp_pa
     source = tmp_path / "doccano.jsonl"
     source.write_text(json.dumps({"text": "A drone hit the depot.",
                                   "label": [[2, 7, "WEAPON"]]}) + "\n", encoding="utf-8")
-    dialog = exchange_dialogs.import_dialog(window, [source])
+    dialog = exchange_dialogs.import_dialog(window.context, [source])
     choose(dialog.format, "doccano")
     press_ok(qtbot, dialog)
     assert "added to the project schema: WEAPON" in outcome(qtbot, window)
@@ -186,7 +186,7 @@ def test_gui_cancel_in_the_progress_dialog_stops_the_job(qtbot, window):
                 raise Cancelled()
             time.sleep(0.001)
 
-    exchange_dialogs.run_file_job(window, "Export", work, lambda _r: None,
+    exchange_dialogs.run_file_job(window.context, "Export", work, lambda _r: None,
                                   "nothing was written")
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)))
     progress = next(d for d in window.findChildren(QProgressDialog) if d.isVisible())

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget
 
 from annotator.gui.main_window import MainWindow
+from annotator.gui.windows import build_window
 from annotator.model import Document
 from annotator.paths import CORPUS
 from annotator.store import Store
@@ -25,7 +26,7 @@ POMPEO = "pompeo-to-meet-counterpart-new-york"
 
 def open_window(path: Path, tmp_path: Path, qtbot) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    window = MainWindow(Store(path), "alice", settings)
+    window = build_window(Store(path), "alice", settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTextBrowser
 
 from annotator.gui.main_window import MainWindow
+from annotator.gui.windows import build_window
 from annotator.model import SUGGESTIONS, Decision, SpanKind, Status
 from annotator.store import Store
 
@@ -36,7 +37,7 @@ def project(template: Path, tmp_path: Path) -> Path:
 def window(project: Path, tmp_path: Path, qtbot):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
     store = Store(project)
-    win = MainWindow(store, "alice", settings)
+    win = build_window(store, "alice", settings)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

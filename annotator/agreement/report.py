@@ -53,7 +53,7 @@ from annotator.agreement.measures import (
     mean_score,
     prf_from_multisets,
 )
-from annotator.errors import Cancelled
+from annotator.errors import Cancelled, Progress
 from annotator.model import Annotations, Span, SpanKind
 from annotator.store import Store
 
@@ -68,8 +68,6 @@ PARALLEL = 1000
 #: How many disagreements a report lists by default (all are counted): enough to read and to
 #: browse; curation goes document by document through `adjudication.differences` anyway.
 LISTED = 10_000
-
-Progress = Callable[[int, int], "bool | None"]
 
 
 def put(target: dict, key: str, score: Score) -> None:

@@ -34,11 +34,11 @@ from __future__ import annotations
 import os
 import random
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.errors import InputError
+from annotator.errors import Cancelled, InputError, Progress
 from annotator.formats.context import (
     ExportContext,
     Format,
@@ -62,8 +62,6 @@ from annotator.model import (
 from annotator.model import Span as StoredSpan
 from annotator.store import Store
 
-Progress = Callable[[int, int], "bool | None"]
-
 #: the layer imported annotations go to when neither the command nor the file names one
 IMPORTED = "imported"
 STATUSES = ("done", "any")
@@ -75,10 +73,6 @@ READ_BATCH = 200
 AUTO_SUFFIXES = (".txt", ".jsonl")
 #: what a folder may hold for an export to replace it (what exports write)
 EXPORT_SUFFIXES = frozenset({".txt", ".ann", ".conf", ".spacy", ".jsonl", ".conll", ".cfg"})
-
-
-class Cancelled(Exception):
-    """The progress callback asked to stop; nothing was written."""
 
 
 @dataclass

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.agreement.html import render_html
 from annotator.agreement.report import NOTHING, project_agreement
+from annotator.errors import Cancelled
 from annotator.gui import styles
 from annotator.gui.cells import GREY, plain, read_only_table, short, swatch
 from annotator.gui.workers import run_job
@@ -280,12 +281,12 @@ class AgreementDialog(QDialog):
             self.show_report, self._failed)
         self.worker.finished.connect(lambda: self.compute_button.setEnabled(True))
 
-    def _failed(self, message: str) -> None:
-        if self.worker is not None and self.worker.cancelled:
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
             self.scope.setText("Cancelled; press Compute to start again.")
         else:
             self.scope.setText(f"<span style='color:#c0392b'>Could not compute agreement: "
-                               f"{escape(message)}</span>")
+                               f"{escape(str(error) or type(error).__name__)}</span>")
 
     # --- showing -----------------------------------------------------------------------------
     def show_report(self, report: dict) -> None:

@@ -16,7 +16,7 @@ import platformdirs
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from annotator.gui import jobs, styles
+from annotator.gui import styles, windows
 from annotator.gui.main_window import MainWindow
 from annotator.importing import import_documents
 from annotator.paths import CORPUS
@@ -76,7 +76,7 @@ def run(project: Path | None = None, *, screenshot: Path | None = None, doc: str
         if not project.exists():
             create_sample_project(project)
             fresh_sample = True
-    window = jobs.open_window(project, who, settings)
+    window = windows.open_window(project, who, settings)
     if doc is not None:
         found = window.session.store.document_by_name(doc)
         if found is None:
@@ -87,7 +87,7 @@ def run(project: Path | None = None, *, screenshot: Path | None = None, doc: str
     window.restore_geometry()
     window.show()
     if fresh_sample:
-        QTimer.singleShot(0, lambda: jobs.preannotate(window))
+        QTimer.singleShot(0, window.features["nlp"].run)
     return app.exec()
 
 

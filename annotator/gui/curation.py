@@ -46,7 +46,7 @@ from annotator.model import GOLD, SpanKind, Status
 from annotator.store import Store
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.context import WindowContext
 
 #: annotators get the digit keys 1..9, in the order they are listed
 MAX_KEYED = 9
@@ -67,11 +67,11 @@ class CurationPanel(QWidget):
     #: curation started (True) or ended (False), from any cause
     activeChanged = Signal(bool)
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, ctx: WindowContext):
         super().__init__()
         self.setObjectName("curationPanel")
-        self.window_ = window
-        self.session = window.session
+        self.ctx = ctx
+        self.session = ctx.session
         self.active = False
         self.previous_annotator: str | None = None
         #: annotators the curator unticked (kept across documents)
@@ -171,12 +171,12 @@ class CurationPanel(QWidget):
         self.active = False
         for action in self.key_actions:
             action.setEnabled(False)
-        self.window_.view.find_ranges = []
+        self.ctx.article.find_ranges = []
         self.activeChanged.emit(False)
         back = self.previous_annotator
         if back and back != GOLD and self.session.annotator == GOLD:
             self.session.set_annotator(back)
-        self.window_.view.setFocus()
+        self.ctx.article.setFocus()
 
     def focus(self) -> None:
         self.table.setFocus()
@@ -320,7 +320,7 @@ class CurationPanel(QWidget):
 
     def _current_changed(self) -> None:
         diff = self.current()
-        view = self.window_.view
+        view = self.ctx.article
         view.find_ranges = [(diff.start, diff.end)] if diff else []
         view.viewport().update()
         if diff is None:
@@ -334,7 +334,7 @@ class CurationPanel(QWidget):
 
     def _scroll_to(self, start: int) -> None:
         """Put the place in the middle of the article, where the eye is, not at its edge."""
-        view = self.window_.view
+        view = self.ctx.article
         cursor = QTextCursor(view.document())
         cursor.setPosition(view.offsets.to_qt(start))
         view.setTextCursor(cursor)
@@ -416,7 +416,6 @@ class CurationPanel(QWidget):
         diff = self.current()
         if diff is None:
             return
-        window = self.window_
         if diff.kind == "arguments":
             trigger = diff.trigger
             self.session.apply(UpdateSpan(trigger.id, {"origin": ADJUDICATED},
@@ -424,16 +423,16 @@ class CurationPanel(QWidget):
                                select=lambda _e: trigger.id, operation="adjudicate")
             self.session.message.emit("Fill or remove the event's roles in the Event panel "
                                       "(Alt+1…9, then click the argument); F6 comes back here")
-            window.view.setFocus()
+            self.ctx.article.setFocus()
             return
         kind = SpanKind(diff.kind)
         gold = [s for s in self.session.view.spans if s.kind is kind
                 and s.start < diff.end and diff.start < s.end]
         if gold:
-            window.choose_span(gold[0].id)
+            self.ctx.show_span(gold[0].id)
         else:
-            window.view.select_text(diff.start, diff.end)
-            window.view.setFocus()
+            self.ctx.article.select_text(diff.start, diff.end)
+            self.ctx.article.setFocus()
         self.session.message.emit("Editing gold: a label key labels the selection or relabels "
                                   "the span, Alt+arrows resize; F6 comes back to the "
                                   "differences")
@@ -442,15 +441,15 @@ class CurationPanel(QWidget):
 class CurationDock(QDockWidget):
     """The panel in a bottom dock that shows only while curating."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__("Curation", window)
+    def __init__(self, ctx: WindowContext):
+        super().__init__("Curation", ctx.parent)
         self.setObjectName("curationDock")
         self.setFeatures(QDockWidget.DockWidgetMovable)
-        self.panel = CurationPanel(window)
+        self.panel = CurationPanel(ctx)
         self.setWidget(self.panel)
         self.setTitleBarWidget(QWidget())  # the panel's first line is its title
         self.panel.activeChanged.connect(self.setVisible)
-        window.addDockWidget(Qt.BottomDockWidgetArea, self)
+        ctx.add_dock(self, Qt.BottomDockWidgetArea)
         self.hide()
 
 

@@ -9,7 +9,6 @@ out), or the error with its file and line, and the reminder that nothing was wri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
@@ -36,17 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.errors import Cancelled, InputError
 from annotator.gui.cells import plain
-from annotator.gui.workers import Work, run_job
+from annotator.gui.workers import Work, Worker
 from annotator.model import GOLD
 from annotator.schema import Schema
 from annotator.store import Store
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.context import WindowContext
 
-#: "path:line: message" or "path: message", as `InputError` words it
-LOCATED = re.compile(r"^(?P<path>[^\n]+?):(?:(?P<line>\d+):)? (?P<message>.+)$", re.S)
 WARNING = "warning: "
 
 
@@ -96,28 +94,25 @@ def _lines_html(lines: Sequence[str]) -> str:
     return "".join(out)
 
 
-def error_lines(message: str) -> list[str]:
-    """An error message split into where (file, line) and what, for people to read."""
-    match = LOCATED.match(message)
-    if match is None or not Path(match["path"]).name:
-        return [message]
-    where = f"File: {match['path']}" + (f", line {match['line']}" if match["line"] else "")
-    return [where, match["message"]]
+def error_lines(error: BaseException) -> list[str]:
+    """A job's failure split into where (file, line) and what, for people to read."""
+    if isinstance(error, InputError) and error.path is not None and Path(str(error.path)).name:
+        where = f"File: {error.path}" + (f", line {error.line}" if error.line else "")
+        return [where, error.message]
+    return [str(error) or type(error).__name__]
 
 
-def run_file_job(window: MainWindow, title: str, work: Work, done: Callable[[Any], None],
-                 nothing_written: str) -> None:
+def run_file_job(ctx: WindowContext, title: str, work: Work, done: Callable[[Any], None],
+                 nothing_written: str) -> Worker:
     """Run `work` behind a progress dialog; cancel and failure say that `nothing_written`."""
-    worker = None
-
-    def failed(message: str) -> None:
-        if worker is not None and worker.cancelled:
-            window.statusBar().showMessage(f"{title} cancelled: {nothing_written}", 8000)
+    def failed(error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            ctx.status(f"{title} cancelled: {nothing_written}", 8000)
             return
-        show(window, Outcome(title, f"{title} failed: {nothing_written}",
-                             error_lines(message), window, failed=True))
+        show(ctx.parent, Outcome(title, f"{title} failed: {nothing_written}",
+                                 error_lines(error), ctx.parent, failed=True))
 
-    worker = run_job(window, f"{title}…", window.session.store.path, work, done, failed)
+    return ctx.run_job(f"{title}…", work, done, failed)
 
 
 def show(window: QWidget, dialog: QDialog) -> None:
@@ -232,31 +227,31 @@ class ImportDialog(QDialog):
         return text or None
 
 
-def import_dialog(window: MainWindow, paths: Sequence[str | Path] = ()) -> ImportDialog:
+def import_dialog(ctx: WindowContext, paths: Sequence[str | Path] = ()) -> ImportDialog:
     """Ask what to import, then import it in the background; returns the (open) dialog."""
-    dialog = ImportDialog(window.session.store, window)
+    dialog = ImportDialog(ctx.store, ctx.parent)
     dialog.add_paths(paths)
-    dialog.accepted.connect(lambda: start_import(window, dialog.paths(),
+    dialog.accepted.connect(lambda: start_import(ctx, dialog.paths(),
                                                  dialog.chosen_format(), dialog.annotator()))
-    show(window, dialog)
+    show(ctx.parent, dialog)
     return dialog
 
 
-def start_import(window: MainWindow, paths: list[Path], fmt: str, annotator: str | None) -> None:
+def start_import(ctx: WindowContext, paths: list[Path], fmt: str, annotator: str | None) -> None:
     from annotator.formats import import_files
 
     def done(report) -> None:
         lines = report.summary
         if report.labels_added:
             # the worker's connection wrote the wider schema; this window's store reads it anew
-            store = window.session.store
+            store = ctx.store
             store.set_schema(Schema.from_json(store.get_setting("schema")))
             lines.append("the new labels are drawn in their colours now; their keys and menu "
                           "entries appear when the project is opened again")
-        window.reload_project()
-        show(window, Outcome("Import", "Import finished", lines, window))
+        ctx.reload()
+        show(ctx.parent, Outcome("Import", "Import finished", lines, ctx.parent))
 
-    run_file_job(window, "Import",
+    run_file_job(ctx, "Import",
                  lambda store, progress: import_files(store, paths, fmt, annotator=annotator,
                                                       progress=progress),
                  done, "nothing was imported")
@@ -413,7 +408,7 @@ class ExportDialog(QDialog):
             return
         self.accept()
 
-    def run(self, window: MainWindow) -> None:
+    def run(self, ctx: WindowContext) -> None:
         from annotator.formats import export_project
 
         fmt, output, layer = self.chosen_format(), Path(self.output.text().strip()), \
@@ -422,18 +417,18 @@ class ExportDialog(QDialog):
         scheme = self.scheme.currentText()
 
         def done(report) -> None:
-            show(window, Outcome("Export", "Export finished", report.summary, window))
+            show(ctx.parent, Outcome("Export", "Export finished", report.summary, ctx.parent))
 
-        run_file_job(window, "Export",
+        run_file_job(ctx, "Export",
                      lambda store, progress: export_project(
                          store, fmt, output, layer=layer, status=status, split=split,
                          seed=seed, scheme=scheme, progress=progress),
                      done, "nothing was written")
 
 
-def export_dialog(window: MainWindow) -> ExportDialog:
+def export_dialog(ctx: WindowContext) -> ExportDialog:
     """Ask what to export (the layer on screen preselected), then export in the background."""
-    dialog = ExportDialog(window.session.store, window.session.annotator, window)
-    dialog.accepted.connect(lambda: dialog.run(window))
-    show(window, dialog)
+    dialog = ExportDialog(ctx.store, ctx.session.annotator, ctx.parent)
+    dialog.accepted.connect(lambda: dialog.run(ctx))
+    show(ctx.parent, dialog)
     return dialog

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -27,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui import jobs, lead_tools, styles
+from annotator.gui import styles
 from annotator.gui.article_view import ArticleView
+from annotator.gui.context import WindowContext
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventPanel
 from annotator.gui.find import AnnotateAll, CorpusSearch, FindBar
@@ -62,7 +61,11 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_status_bar()
         self._connect()
-        self.lead_tools = lead_tools.install(self)
+        self.context = WindowContext(
+            self, self.session, self.settings, self.menus, self.statusBar(), self.view,
+            self.open_document, self.choose_span, self.reload_project, self.sections)
+        #: what `annotator.gui.windows` installed on this window, by feature name
+        self.features: dict[str, object] = {}
         self.documents.reload()
         self._update_progress()
         first = self.documents.neighbour(1)
@@ -88,12 +91,6 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         s = self.session
         a = self._action
-        self.act_open = a("&Open Project…", self.choose_project, ("Ctrl+O",))
-        self.act_new = a("&New Project…", self.new_project, ("Ctrl+N",))
-        self.act_import = a("&Import Documents…", self.import_documents, ("Ctrl+I",))
-        self.act_export = a("&Export…", self.export_project, ("Ctrl+Shift+E",))
-        self.act_preannotate = a("&Pre-annotate Documents…", self.preannotate, ("Ctrl+Shift+P",))
-        self.act_annotator = a("Switch &Annotator…", self.switch_annotator)
         self.act_quit = a("&Quit", self.close, ("Ctrl+Q",))
         self.act_undo = a("&Undo", s.undo, ("Ctrl+Z",))
         self.act_redo = a("&Redo", s.redo, ("Ctrl+Shift+Z", "Ctrl+Y"))
@@ -176,16 +173,13 @@ class MainWindow(QMainWindow):
         return added
 
     def _build_menus(self) -> None:
+        """The named menus and, inside them, the named sections that features fill
+        (`WindowContext.add_action(..., section="file/data")`)."""
         bar = self.menuBar()
+        self.sections: dict[str, QAction] = {}
         file = bar.addMenu("&File")
-        file.addActions([self.act_new, self.act_open])
-        self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file.addSeparator()
-        file.addActions([self.act_import, self.act_export, self.act_preannotate])
-        file.addSeparator()
-        file.addAction(self.act_annotator)
-        file.addSeparator()
+        for name in ("project", "data", "annotator"):
+            self.sections[f"file/{name}"] = file.addSeparator()
         file.addAction(self.act_quit)
 
         edit = bar.addMenu("&Edit")
@@ -216,6 +210,7 @@ class MainWindow(QMainWindow):
         self.review_menu.addActions([self.act_next_doc, self.act_prev_doc])
         self.review_menu.addSeparator()
         self.review_menu.addActions([self.act_done, self.act_reopen])
+        self.sections["review/documents"] = self.review_menu.addSeparator()
 
         view = bar.addMenu("&View")
         view.addActions([self.act_zoom_in, self.act_zoom_out])
@@ -223,6 +218,8 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
+        self.menus = {"file": file, "edit": edit, "annotate": annotate,
+                      "review": self.review_menu, "view": view, "help": help_menu}
 
     def _fill_label_menus(self) -> None:
         schema = self.session.schema
@@ -491,37 +488,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.session.annotate_all(dialog.checked(), dialog.chosen_label())
 
-    # --- projects and jobs -------------------------------------------------------------------
-    def choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              "Annotator projects (*.db *.sqlite);;All files (*)")
-        if path:
-            jobs.open_project_window(Path(path), self)
-
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "project.db",
-                                              "Annotator projects (*.db)")
-        if path:
-            jobs.open_project_window(Path(path), self)
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in jobs.recent_projects(self.settings):
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(
-                lambda _c=False, p=path: jobs.open_project_window(Path(p), self))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
-
-    def import_documents(self) -> None:
-        jobs.import_dialog(self)
-
-    def export_project(self) -> None:
-        jobs.export_dialog(self)
-
-    def preannotate(self) -> None:
-        jobs.preannotate(self)
-
+    # --- projects -------------------------------------------------------------------------
     def reload_project(self) -> None:
         """After a background job changed the file: fresh list, fresh view of the document."""
         doc_id = self.session.doc_id
@@ -536,13 +503,6 @@ class MainWindow(QMainWindow):
             self.session.view = None
             self.session.open_document(doc_id)
         self.view.setFocus()
-
-    def switch_annotator(self) -> None:
-        name, ok = QInputDialog.getText(self, "Annotator", "Your name (each annotator has their "
-                                        "own layer):", text=self.session.annotator)
-        if ok and name.strip():
-            self.settings.setValue("annotator", name.strip())
-            self.session.set_annotator(name.strip())
 
     # --- help --------------------------------------------------------------------------------
     def zoom(self, steps: int) -> None:

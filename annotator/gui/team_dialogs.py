@@ -33,7 +33,7 @@ from annotator.store import Store
 from annotator.teamwork import assign_documents, merge_projects, split_project
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.context import WindowContext
 
 
 def names(text: str) -> list[str]:
@@ -121,8 +121,8 @@ class SplitDialog(QDialog):
             self.output.setText(folder)
 
 
-def split_dialog(window: MainWindow) -> SplitDialog:
-    dialog = SplitDialog(window.session.store, window)
+def split_dialog(ctx: WindowContext) -> SplitDialog:
+    dialog = SplitDialog(ctx.store, ctx.parent)
 
     def start() -> None:
         chosen, overlap = dialog.chosen(), dialog.overlap.value() / 100
@@ -132,34 +132,34 @@ def split_dialog(window: MainWindow) -> SplitDialog:
             lines = [f"{len(report.overlap)} documents shared by everyone"] + [
                 f"{name}: {len(report.documents[name])} documents → {path}"
                 for name, path in report.files.items()]
-            show(window, Outcome("Split", "Project split for annotators", lines, window))
+            show(ctx.parent, Outcome("Split", "Project split for annotators", lines, ctx.parent))
 
-        run_file_job(window, "Split",
+        run_file_job(ctx, "Split",
                      lambda store, progress: split_project(store, chosen, overlap, output, seed,
                                                            progress=progress),
                      done, "no file was written")
 
     dialog.accepted.connect(start)
-    show(window, dialog)
+    show(ctx.parent, dialog)
     return dialog
 
 
-def merge_files(window: MainWindow, files: list[Path]) -> None:
+def merge_files(ctx: WindowContext, files: list[Path]) -> None:
     """Bring the annotators' layers in `files` back into the open project."""
     def done(merged) -> None:
-        window.reload_project()
+        ctx.reload()
         lines = [f"{item.path.name}: {', '.join(item.layers) or 'no annotator layer'} on "
                  f"{item.documents} documents ({item.spans} spans)" for item in merged]
-        show(window, Outcome("Merge", "Annotator files merged", lines, window))
+        show(ctx.parent, Outcome("Merge", "Annotator files merged", lines, ctx.parent))
 
-    run_file_job(window, "Merge",
+    run_file_job(ctx, "Merge",
                  lambda store, progress: merge_projects(store, files, progress=progress),
                  done, "the project is unchanged")
 
 
-def merge_dialog(window: MainWindow) -> None:
+def merge_dialog(ctx: WindowContext) -> None:
     paths, _ = QFileDialog.getOpenFileNames(
-        window, "Merge annotator files", str(window.session.store.path.parent),
+        ctx.parent, "Merge annotator files", str(ctx.store_path.parent),
         "Annotator projects (*.db *.sqlite);;All files (*)")
     if paths:
-        merge_files(window, [Path(p) for p in paths])
+        merge_files(ctx, [Path(p) for p in paths])

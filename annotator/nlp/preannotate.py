@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SPACY
 from spacy.tokens import Doc
 
-from annotator.errors import InputError
+from annotator.errors import InputError, Progress
 from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
 from annotator.nlp.arguments import EntityMention, link_arguments
 from annotator.nlp.labels import EntityMapper
@@ -33,8 +33,6 @@ from annotator.store import Analysis, Store
 
 #: progress(done, total) before the first batch and after each committed one; returning False
 #: cancels the run.
-Progress = Callable[[int, int], "bool | None"]
-
 ARGUMENT_ORIGIN = "rule:arguments"
 
 

@@ -234,10 +234,12 @@ class Session(QObject):
         return done.entry_id
 
     def apply(self, edit: edits.Edit, select: Callable[[edits.Edit], int | None] | None = None,
-              doc_id: int | None = None) -> bool:
+              doc_id: int | None = None, operation: str | None = None) -> bool:
         """Run `edit` now, in one transaction with its journal row, and put it on the undo
-        history."""
+        history (`operation` names the intent in the journal, when the edit does not)."""
         doc_id = doc_id or self.doc_id
+        if operation:
+            edit.operation = operation
         entry_id = self._write(edit, "apply", "Not saved", doc_id=doc_id)
         if entry_id is None:
             return False

@@ -239,7 +239,7 @@ def build_project(path: Path, *, analysed: bool = True, layers: tuple[str, ...] 
                 for doc_id in ids:
                     for span in store.spans(doc_id, SUGGESTIONS):
                         if span.kind is SpanKind.ENTITY and rng.random() < 0.4:
-                            edits.accept(store, span, layer).apply(store)
+                            intents().accept(store, span, layer).apply(store)
                     text = store.document(doc_id).text
                     for _ in range(3):
                         start = rng.randrange(0, len(text) - 20)

@@ -1,46 +1,169 @@
-"""The Typer application and the few helpers every command shares."""
+"""The Typer application and the few helpers every command shares.
+
+Three rules hold for every command, here in one place:
+- a user error (bad input, a project that cannot be opened, a path that cannot be written, a
+  locked or damaged database) is one line on stderr and exit status 1, never a traceback
+  (`Commands.invoke`);
+- data (names, labels, paths, messages) is printed verbatim: `[/b]` in a file name is text,
+  not Rich markup (`say`, `fail` and `plain`);
+- `annotator --help` starts fast: command modules import the store, spaCy and Qt inside the
+  command, not at import time.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from annotator.errors import InputError
-from annotator.store import Store, StoreError
+from annotator.wording import plural
 
-app = typer.Typer(
-    name="annotator",
-    help="Label news articles with entities and events, measure agreement, export training data.",
-    invoke_without_command=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+__all__ = ["app", "console", "errors", "fail", "open_project", "plain", "plural", "say"]
 
 console = Console()
 errors = Console(stderr=True)
 
 
+def plain(value: object) -> Text:
+    """`value` as Rich text that is never read as markup (for table cells and titles)."""
+    return Text(str(value))
+
+
+def say(line: str, *, err: bool = False, style: str | None = None) -> None:
+    """Print one line of data verbatim: no markup, no highlighting, no wrapping."""
+    (errors if err else console).print(line, style=style, markup=False, highlight=False,
+                                       soft_wrap=True)
+
+
 def fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    """Print `message` as one error line on stderr; raise the returned Exit (status 1)."""
+    errors.print(Text("error: ", style="bold red") + Text(message), highlight=False,
+                 soft_wrap=True)
     return typer.Exit(1)
+
+
+def user_error(exc: BaseException) -> str | None:
+    """The one-line message for an exception that is the user's to fix, else None (a bug)."""
+    if isinstance(exc, InputError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = exc.filename if exc.filename is not None else ""
+        what = exc.strerror or str(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError) and where:
+            path = Path(where)
+            blocker = next((p for p in [path, *path.parents] if p.is_file()), None)
+            if blocker is not None:  # `-o existing_file/x`
+                return f"{blocker}: is a file, not a folder"
+        return f"{where}: {what}" if where else what
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the project database: {exc}"
+    store = sys.modules.get("annotator.store")  # a StoreError means the store was imported
+    if store is not None and isinstance(exc, store.StoreError):
+        return str(exc)
+    return None
+
+
+def _name(param: Any) -> str:
+    """How help shows a parameter: `PROJECT`, `PATH...`, `-o, --output PATH`."""
+    if param.param_type_name == "argument":
+        name = (param.metavar or param.name or "").upper()
+        return name + ("..." if param.nargs != 1 else "")
+    shown = ", ".join(sorted([*param.opts, *param.secondary_opts], key=len))
+    if param.is_flag or param.count:
+        return shown
+    kind = param.bare_type()
+    metavar = param.metavar or {"str": "TEXT", "int": "INTEGER", "float": "NUMBER"}.get(
+        kind, kind.upper())
+    return f"{shown} {metavar}" + ("..." if param.nargs != 1 else "")
+
+
+class _PlainHelp:
+    """Help that names values the way manuals do (`PATH...`, `--format TEXT`) instead of
+    Typer's `{paths}... <list[Path]>`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"Arguments": [], "Options": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                section = "Arguments" if param.param_type_name == "argument" else "Options"
+                sections[section].append((_name(param), record[1]))
+        for title, rows in sections.items():
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class Command(_PlainHelp, TyperCommand):
+    """Every subcommand: plain help."""
+
+
+class Commands(_PlainHelp, TyperGroup):
+    """The `annotator` group: plain help, and user errors as one line with exit status 1."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [*super().collect_usage_pieces(ctx), self.subcommand_metavar]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # noqa: BLE001 (sorted below: user errors vs bugs)
+            message = user_error(exc)
+            if message is None:
+                raise
+            raise fail(message) from None
+
+
+class App(typer.Typer):
+    """A Typer app whose commands use `Command` unless told otherwise."""
+
+    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any):
+        return super().command(*args, cls=cls or Command, **kwargs)
+
+
+app = App(
+    name="annotator",
+    help="Label news articles with entities and events, measure agreement, export training data.",
+    cls=Commands,
+    invoke_without_command=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
+)
 
 
 @contextmanager
 def open_project(path: Path, *, create: bool = False) -> Iterator[Store]:
-    """Open a project for a command, turning bad input and store errors into exit status 1."""
-    try:
-        store = Store(path, create=create)
-    except (StoreError, RuntimeError) as exc:
-        raise fail(str(exc)) from None
+    """Open a project for a command; closes it at the end (store errors become exit 1)."""
+    from annotator.store import Store
+
+    store = Store(path, create=create)
     try:
         yield store
-    except (InputError, StoreError) as exc:
-        raise fail(str(exc)) from None
     finally:
         store.close()
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from annotator.cli.app import app, console, open_project
+from annotator.cli.app import app, console, open_project, plain, plural, say
 
 
 @app.command("stats")
@@ -22,20 +23,22 @@ def stats_command(
     if as_json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{stats['project']}[/]: {stats['documents']} documents, "
-                  f"{stats['characters']:,} characters, {stats['tokens']:,} tokens "
-                  f"({stats['analysed_documents']} documents analysed)")
-    console.print("annotators: " + (", ".join(stats["annotators"]) or "none yet"))
+    console.print(Text(str(stats["project"]), style="bold") + Text(
+        f": {plural(stats['documents'], 'document')}, "
+        f"{plural(stats['characters'], 'character')}, {plural(stats['tokens'], 'token')} "
+        f"({stats['analysed_documents']:,} analysed)"), highlight=False, soft_wrap=True)
+    say("annotators: " + (", ".join(stats["annotators"]) or "none yet"))
     for layer, spans in stats["spans"].items():
-        table = Table(title=f"layer {layer}", title_justify="left")
+        table = Table(title=plain(f"layer {layer}"), title_justify="left")
         table.add_column("kind")
         table.add_column("label")
         table.add_column("spans", justify="right")
         for kind in ("entities", "triggers"):
             for label, n in spans[kind].items():
-                table.add_row(kind, label, str(n))
+                table.add_row(kind, plain(label), f"{n:,}")
         if spans["rejected"]:
-            table.add_row("rejected", "", str(spans["rejected"]))
+            # rejected suggestions are counted over every label
+            table.add_row("rejected", Text("(all labels)", style="dim"), f"{spans['rejected']:,}")
         console.print(table)
     if stats["done"]:
-        console.print("done: " + ", ".join(f"{k} {v}" for k, v in stats["done"].items()))
+        say("done: " + ", ".join(f"{k} {v:,}" for k, v in stats["done"].items()))

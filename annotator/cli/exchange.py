@@ -3,6 +3,7 @@ text and the training-data formats (spaCy, Prodigy JSONL, CoNLL, brat, doccano).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,9 +11,8 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from annotator.cli.app import app, console, errors, fail, is_interactive, open_project
-from annotator.formats import FORMATS, Cancelled, export_project, import_files
-from annotator.formats.exchange import SCHEMES, STATUSES
+from annotator.cli.app import app, errors, fail, is_interactive, open_project, say
+from annotator.formats.registry import FORMATS
 from annotator.model import GOLD
 
 IMPORT_HELP = "auto (by file name), txt, " + ", ".join(FORMATS)
@@ -33,17 +33,36 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 
 def _print(lines: list[str]) -> None:
     for line in lines:
-        style = "yellow" if line.startswith("warning:") else None
-        console.print(line, style=style, highlight=False, markup=False, soft_wrap=True)
+        say(line, style="yellow" if line.startswith("warning:") else None)
+
+
+@contextmanager
+def new_project_kept_on_success(project: Path) -> Iterator[None]:
+    """A project file this command creates exists afterwards only if the command succeeded:
+    a refused or interrupted import leaves no new file (nor an emptied one with tables)."""
+    existed = project.exists()
+    was_empty = existed and project.is_file() and project.stat().st_size == 0
+    try:
+        yield
+    except BaseException:
+        if not existed or was_empty:
+            for extra in ("-wal", "-shm", "-journal"):
+                Path(f"{project}{extra}").unlink(missing_ok=True)
+            if was_empty:
+                os.truncate(project, 0)
+            else:
+                project.unlink(missing_ok=True)
+        raise
 
 
 @app.command("import")
 def import_command(
     project: Path = typer.Argument(..., help="Project file (created if missing)."),
-    paths: list[Path] = typer.Argument(..., help="Files or folders to import."),
-    format: str = typer.Option("auto", "--format", "-f", help=IMPORT_HELP + "."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH", help="Files or folders to import."),
+    format: str = typer.Option("auto", "--format", "-f", metavar="FORMAT",
+                               help=IMPORT_HELP + "."),
     annotator: str = typer.Option(
-        None, "--annotator", "-a",
+        None, "--annotator", "-a", metavar="NAME",
         help="Layer for the imported annotations (default: named in the file, else "
              "'imported'; 'gold' imports a gold standard)."),
 ) -> None:
@@ -55,7 +74,10 @@ def import_command(
     content and receive the annotations; annotated documents are marked done for the layer.
     All or nothing: a bad file stops the import with its name and line, nothing is added.
     """
-    with open_project(project, create=True) as store, progress_bar("reading") as progress:
+    from annotator.formats.exchange import Cancelled, import_files
+
+    with new_project_kept_on_success(project), open_project(project, create=True) as store, \
+            progress_bar("reading") as progress:
         try:
             report = import_files(store, paths, format, annotator=annotator,
                                   progress=progress)
@@ -67,19 +89,21 @@ def import_command(
 @app.command("export")
 def export_command(
     project: Path = typer.Argument(..., help="Project file."),
-    format: str = typer.Option(..., "--format", "-f", help=", ".join(FORMATS) + "."),
+    format: str = typer.Option(..., "--format", "-f", metavar="FORMAT",
+                               help=", ".join(FORMATS) + "."),
     output: Path = typer.Option(..., "--output", "-o",
                                 help="File to write (a folder for brat and with --split)."),
-    annotator: str = typer.Option(None, "--annotator", "-a",
+    annotator: str = typer.Option(None, "--annotator", "-a", metavar="NAME",
                                   help="Export this annotator's annotations."),
     gold: bool = typer.Option(False, "--gold", help="Export the adjudicated gold layer."),
-    status: str = typer.Option("done", "--status",
+    status: str = typer.Option("done", "--status", metavar="done|any",
                                help="done: documents marked done; any: every document the "
                                     "annotator touched."),
     split: float = typer.Option(None, "--split", metavar="DEV_FRACTION",
                                 help="Write train and dev parts, this fraction in dev."),
     seed: int = typer.Option(0, "--seed", help="Random seed of --split."),
-    scheme: str = typer.Option("IOB2", "--scheme", help="CoNLL tags: IOB2, IOB1 or BILOU."),
+    scheme: str = typer.Option("IOB2", "--scheme", metavar="SCHEME",
+                               help="CoNLL tags: IOB2, IOB1 or BILOU."),
 ) -> None:
     """Export one layer as training data; everything the format cannot hold is reported.
 
@@ -87,6 +111,8 @@ def export_command(
     spaCy, --split writes train.spacy, dev.spacy and a config.cfg that
     `python -m spacy train config.cfg` runs as written.
     """
+    from annotator.formats.exchange import SCHEMES, STATUSES, Cancelled, export_project
+
     if annotator and gold:
         raise fail("choose --annotator NAME or --gold, not both")
     if format not in FORMATS:

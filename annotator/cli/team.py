@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich import box
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
-from annotator.adjudication import adjudicate_documents
-from annotator.agreement.collect import comparison_documents
-from annotator.agreement.html import render_html
-from annotator.agreement.report import project_agreement
-from annotator.cli.app import app, console, fail, is_interactive, open_project
-from annotator.store import Store
-from annotator.teamwork import merge_projects, split_project
+from annotator.cli.app import app, console, fail, is_interactive, open_project, plain, plural, say
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -40,15 +39,15 @@ def _show(value: float | None) -> str:
 
 def _print_report(report: dict) -> None:
     names = ", ".join(report["annotators"]) or "none"
-    console.print(f"[bold]{len(report['annotators'])} annotators[/] "
-                  f"({names}), [bold]{report['documents']}[/] "
-                  f"document{'' if report['documents'] == 1 else 's'} ({report['selection']})",
-                  highlight=False)
+    console.print(Text(plural(len(report["annotators"]), "annotator"), style="bold")
+                  + Text(f" ({names}), ") + Text(plural(report["documents"], "document"),
+                                                 style="bold")
+                  + Text(f" ({report['selection']})"), highlight=False, soft_wrap=True)
     if report["pairs"]:
         table = Table(title="agreement per pair", title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column("measure")
         for p in report["pairs"]:
-            table.add_column(f"{p['a']} · {p['b']}", justify="right")
+            table.add_column(plain(f"{p['a']} · {p['b']}"), justify="right")
         rows = [
             ("documents", lambda p: str(p["documents"])),
             ("span F1, exact (micro)", lambda p: _show(p["span_f1"]["exact"]["micro"])),
@@ -70,7 +69,7 @@ def _print_report(report: dict) -> None:
                           box=box.SIMPLE_HEAD)
             table.add_column("label")
             for p in report["pairs"]:
-                table.add_column(f"{p['a']} · {p['b']}", justify="right")
+                table.add_column(plain(f"{p['a']} · {p['b']}"), justify="right")
             for label in labels:
                 cells = []
                 for p in report["pairs"]:
@@ -79,26 +78,26 @@ def _print_report(report: dict) -> None:
                     cells.append("" if exact is None else
                                  f"{_show(exact['f1'])} / {_show(overlap['f1'])} "
                                  f"({exact['support']})")
-                table.add_row(label, *cells)
+                table.add_row(plain(label), *cells)
             console.print(table)
-    console.print(f"Fleiss' κ {_show(report['fleiss_kappa'])} · Krippendorff's α "
-                  f"{_show(report['krippendorff_alpha'])} (token level)", highlight=False)
+    say(f"Fleiss' κ {_show(report['fleiss_kappa'])} · Krippendorff's α "
+        f"{_show(report['krippendorff_alpha'])} (token level)")
     notes = {**(report.get("not_defined") or {})}
     for p in report["pairs"]:
         for key, reason in (p.get("not_defined") or {}).items():
             notes[f"{key} ({p['a']} · {p['b']})"] = reason
     for key, reason in notes.items():
-        console.print(f"[dim]{key}: {reason}[/]", highlight=False)
+        say(f"{key}: {reason}", style="dim")
     if report["tokenisation"]["regex"]:
-        console.print(f"[dim]note: {report['tokenisation']['note']}[/]", highlight=False)
+        say(f"note: {report['tokenisation']['note']}", style="dim")
 
 
 @app.command("agreement")
 def agreement_command(
     project: Path = typer.Argument(..., help="Project file."),
-    annotators: str = typer.Option(None, "--annotators", "-a",
+    annotators: str = typer.Option(None, "--annotators", "-a", metavar="NAMES",
                                    help="Comma-separated annotators (default: all)."),
-    labels: str = typer.Option(None, "--labels", "-l",
+    labels: str = typer.Option(None, "--labels", "-l", metavar="LABELS",
                                help="Comma-separated labels and event types to compare "
                                     "(default: all)."),
     json_out: Path = typer.Option(None, "--json", help="Write the full report as JSON here."),
@@ -113,6 +112,9 @@ def agreement_command(
 
     By default only documents every compared annotator marked done are compared.
     """
+    from annotator.agreement.html import render_html
+    from annotator.agreement.report import project_agreement
+
     with open_project(project) as store:
         names = _annotators(store, annotators)
         wanted = _names(labels)
@@ -131,16 +133,16 @@ def agreement_command(
     _print_report(report)
     if json_out is not None:
         json_out.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-        console.print(f"wrote {json_out}")
+        say(f"wrote {json_out}")
     if html_out is not None:
         html_out.write_text(render_html(report, colours=colours), encoding="utf-8")
-        console.print(f"wrote {html_out}")
+        say(f"wrote {html_out}")
 
 
 @app.command("split")
 def split_command(
     project: Path = typer.Argument(..., help="Project file."),
-    annotators: str = typer.Option(..., "--annotators", "-a",
+    annotators: str = typer.Option(..., "--annotators", "-a", metavar="NAMES",
                                    help="Comma-separated annotator names."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for the project files."),
     overlap: float = typer.Option(0.2, "--overlap",
@@ -148,43 +150,50 @@ def split_command(
     seed: int = typer.Option(0, "--seed", help="Seed of the reproducible shuffle."),
 ) -> None:
     """One project file per annotator: their share of the documents plus the shared overlap."""
+    from annotator.teamwork import split_project
+
     with open_project(project) as store:
         names = _names(annotators) or []
         report = split_project(store, names, overlap, output, seed)
     shared = len(report.overlap)
-    table = Table(title=f"{shared} document{'' if shared == 1 else 's'} shared by everyone",
-                  title_justify="left")
+    table = Table(title=f"{plural(shared, 'document')} shared by everyone", title_justify="left")
     table.add_column("annotator")
     table.add_column("documents", justify="right")
     table.add_column("file")
     for name, path in report.files.items():
-        table.add_row(name, str(len(report.documents[name])), str(path))
+        table.add_row(plain(name), f"{len(report.documents[name]):,}", plain(path))
     console.print(table)
 
 
 @app.command("merge")
 def merge_command(
     project: Path = typer.Argument(..., help="Project file."),
-    files: list[Path] = typer.Argument(..., help="Annotators' project files (from split)."),
+    files: list[Path] = typer.Argument(..., metavar="FILE",
+                                       help="Annotators' project files (from split)."),
 ) -> None:
     """Bring annotators' layers back, matched by document text; re-merging replaces them."""
+    from annotator.teamwork import merge_projects
+
     with open_project(project) as store:
         merged = merge_projects(store, files)
     for item in merged:
-        console.print(f"{item.path}: {', '.join(item.layers) or 'no annotator layer'} on "
-                      f"{item.documents} documents ({item.spans} spans)", highlight=False)
+        say(f"{item.path}: {', '.join(item.layers) or 'no annotator layer'} on "
+            f"{plural(item.documents, 'document')} ({plural(item.spans, 'span')})")
 
 
 @app.command("adjudicate")
 def adjudicate_command(
     project: Path = typer.Argument(..., help="Project file."),
-    annotators: str = typer.Option(None, "--annotators", "-a",
+    annotators: str = typer.Option(None, "--annotators", "-a", metavar="NAMES",
                                    help="Comma-separated annotators (default: all)."),
     all_documents: bool = typer.Option(
         False, "--all-documents",
         help="Every document someone worked on, not only those all marked done."),
 ) -> None:
     """Merge into the gold layer everything all annotators agree on; count what is left."""
+    from annotator.adjudication import adjudicate_documents
+    from annotator.agreement.collect import comparison_documents
+
     with open_project(project) as store:
         names = _annotators(store, annotators)
         if len(names) < 2:
@@ -195,6 +204,6 @@ def adjudicate_command(
             summary = adjudicate_documents(
                 store, names, doc_ids, progress=lambda done, total: bar.update(task,
                                                                                completed=done))
-    console.print(f"{summary.documents} documents: {summary.merged} agreed spans and arguments "
-                  f"added to gold, {summary.differences} differences left to settle in the "
-                  "curation view")
+    say(f"{plural(summary.documents, 'document')}: {summary.merged:,} agreed spans and "
+        f"arguments added to gold, {plural(summary.differences, 'difference')} left to settle in "
+        "the curation view")

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.errors import InputError
 from annotator.model import Document
-from annotator.store import AddReport, Store
+
+if TYPE_CHECKING:
+    from annotator.store import AddReport, Store
 
 #: A document larger than this is refused: nobody annotates it, and it would stall every view.
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -137,7 +140,15 @@ def expand_paths(paths: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]
 
 
 def detect_format(path: Path) -> str:
-    return "jsonl" if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else "txt"
+    """`jsonl` or `txt` by the file's name; any other name is an error, not a guess."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return "jsonl"
+    if suffix == ".txt":
+        return "txt"
+    named = f"a name ending {suffix!r}" if suffix else "a name without an extension"
+    raise InputError(f"cannot tell the format from {named}: name it .txt or .jsonl, or choose "
+                     "the format", path)
 
 
 def read_documents(paths: Iterable[Path], fmt: str = "auto") -> list[Document]:

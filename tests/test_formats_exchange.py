@@ -168,13 +168,13 @@ def test_formats_exchange_cli_imports_exports_and_fails_cleanly(tmp_path):
     result = runner.invoke(app, ["import", str(project), str(FIXTURES / "brat"),
                                  "--format", "brat", "--annotator", GOLD])
     assert result.exit_code == 0, result.output
-    assert "layer 'gold': annotations on 1 documents" in result.output
+    assert "layer 'gold': annotations on 1 document" in result.output
     assert "warning: 1 discontinuous brat spans not imported" in result.output
     out = tmp_path / "gold.jsonl"
     result = runner.invoke(app, ["export", str(project), "--format", "jsonl", "--output",
                                  str(out), "--gold"])
     assert result.exit_code == 0, result.output
-    assert "exported 1 documents of layer 'gold' as jsonl" in result.output
+    assert "exported 1 document of layer 'gold' as jsonl" in result.output
     assert json.loads(out.read_text(encoding="utf-8"))["_annotator_id"] == GOLD
     result = runner.invoke(app, ["export", str(project), "--format", "xml", "--output",
                                  str(out)])

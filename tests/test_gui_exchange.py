@@ -79,7 +79,7 @@ def test_gui_export_then_import_round_trip(qtbot, window, review_window, review_
     assert dialog.selected.text() == "1 document will be exported"
     dialog.reject()
     out = tmp_path / "alice.jsonl"
-    assert "exported 1 documents" in export(qtbot, window, "jsonl", out)
+    assert "exported 1 document of" in export(qtbot, window, "jsonl", out)
 
     fresh = tmp_path / "fresh.db"
     Store(fresh).close()

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from annotator.errors import Cancelled, InputError, Progress
 from annotator.formats.context import (
+    EXAMPLES,
     ExportContext,
     Format,
     ImportContext,
@@ -61,6 +62,7 @@ from annotator.model import (
 )
 from annotator.model import Span as StoredSpan
 from annotator.store import Store
+from annotator.wording import plural
 
 #: the layer imported annotations go to when neither the command nor the file names one
 IMPORTED = "imported"
@@ -92,10 +94,12 @@ class ExportReport:
 
     @property
     def summary(self) -> list[str]:
-        lines = [f"exported {self.documents} documents of layer {self.layer!r} as {self.format}: "
-                 f"{self.entities} entity spans, {self.events} events"]
+        lines = [f"exported {plural(self.documents, 'document')} of layer {self.layer!r} as "
+                 f"{self.format}: {plural(self.entities, 'entity span')}, "
+                 f"{plural(self.events, 'event')}"]
         if self.parts:
-            lines.append(", ".join(f"{n} {part} documents" for part, n in self.parts.items()))
+            lines.append(", ".join(plural(n, f"{part} document")
+                                   for part, n in self.parts.items()))
         lines += [f"wrote {path}" for path in self.files]
         return lines + [f"warning: {w}" for w in self.warnings]
 
@@ -114,19 +118,40 @@ class ImportReport:
     layers: dict[str, int] = field(default_factory=dict)
     labels_added: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: records read (a record is a line, a DocBin Doc, a brat file ...; several may hold the
+    #: same text, and then they are one document)
+    records: int = 0
+    #: records whose text an earlier record of this import had: (its place, the first's place)
+    repeats: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        """Distinct documents the import brought or annotated."""
+        return self.documents_added + self.documents_matched
 
     @property
     def summary(self) -> list[str]:
-        lines = [f"imported {self.documents_added} documents from {self.files} files "
-                 f"({self.format})" + (f", {self.documents_matched} already in the project"
-                                       if self.documents_matched else "")]
+        read = (f" ({plural(self.records, 'record')})" if self.records != self.documents
+                else "")
+        lines = [f"imported {plural(self.documents_added, 'document')} from "
+                 f"{plural(self.files, 'file')} ({self.format}){read}"
+                 + (f", {self.documents_matched:,} already in the project"
+                    if self.documents_matched else "")]
         for layer, n in self.layers.items():
-            lines.append(f"layer {layer!r}: annotations on {n} documents")
+            lines.append(f"layer {layer!r}: annotations on {plural(n, 'document')}")
         if self.layers:
-            lines.append(f"added {self.spans_added} spans and {self.arguments_added} event "
-                         "arguments")
+            lines.append(f"added {plural(self.spans_added, 'span')} and "
+                         f"{plural(self.arguments_added, 'event argument')}")
         if self.labels_added:
             lines.append("added to the project schema: " + ", ".join(self.labels_added))
+        if self.repeats:
+            shown = "; ".join(f"{again} repeats {first}"
+                              for again, first in self.repeats[:EXAMPLES])
+            more = (f" and {len(self.repeats) - EXAMPLES} more"
+                    if len(self.repeats) > EXAMPLES else "")
+            lines.append(f"warning: {plural(len(self.repeats), 'record')} repeat the text of an "
+                         f"earlier record ({shown}{more}): one document each, annotations "
+                         "together")
         return lines + [f"warning: {w}" for w in self.warnings]
 
 
@@ -401,7 +426,11 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
     schema = store.schema
     new_labels: dict[str, SpanKind] = {}
     seen_docs: set[int] = set()
+    #: document id -> where this import first met its text
+    first_place: dict[int, str] = {}
+    layer_docs: dict[str, set[int]] = {}
     by_letters: dict[str, int] | None = None
+    report.records = len(records)
     for done, record in enumerate(records, 1):
         document = store.document_by_hash(content_hash(record.text))
         if document is None and record.rebuilt:
@@ -419,6 +448,11 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
             if doc_id not in seen_docs:
                 report.documents_matched += 1
         seen_docs.add(doc_id)
+        place = _place(record)
+        if doc_id in first_place:
+            report.repeats.append((place, first_place[doc_id]))
+        else:
+            first_place[doc_id] = place
         if record.tokens and store.analysis_model(doc_id) is None:
             store.set_tokens(doc_id, f"import:{fmt}", [Token(*t) for t in record.tokens],
                              record.sentences or [])
@@ -429,13 +463,19 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
                                  "--annotator", record.source)
             _attach(store, doc_id, record, layer, f"import:{fmt}", report)
             store.set_status(doc_id, layer, Status.DONE)
-            report.layers[layer] = report.layers.get(layer, 0) + 1
+            layer_docs.setdefault(layer, set()).add(doc_id)
+            report.layers[layer] = len(layer_docs[layer])
             for mention in record.spans:
                 known = schema.events if mention.kind is SpanKind.TRIGGER else schema.entities
                 if mention.label not in known:
                     new_labels[mention.label] = mention.kind
         _tick(progress, done, len(records))
     return new_labels
+
+
+def _place(record: Record) -> str:
+    """Where a record came from, short: `file.jsonl:3`, `d.spacy: document 2`, `a.ann`."""
+    return Path(record.source).name if record.source else record.name
 
 
 def _attach(store: Store, doc_id: int, record: Record, layer: str, origin: str,

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.errors import InputError
 from annotator.formats import brat, conll, doccano, prodigy_jsonl, spacy_docbin
 from annotator.formats.context import Format, ImportContext
 from annotator.formats.records import Record
@@ -46,19 +47,39 @@ SUFFIX_FORMATS = {".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".bio":
 
 def detect_format(path: Path) -> str:
     """The format of one input by its name (and a peek into JSONL): a folder holding `.ann`
-    files is brat; doccano JSONL is told from Prodigy's by its `label` list."""
+    files is brat; doccano JSONL is told from Prodigy's by its `label` list. A name that says
+    nothing (`.xyz`, `.doccano`, no extension) is an error asking for `--format`: guessing
+    plain text would import a JSON or CoNLL file as one long document."""
     if path.is_dir():
         return "brat" if next(path.rglob("*.ann"), None) else "txt"
-    fmt = SUFFIX_FORMATS.get(path.suffix.lower(), "txt")
+    if not path.exists():
+        raise InputError("no such file or folder", path)
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(_unknown_name(path), path)
     return "doccano" if fmt == "jsonl" and _looks_like_doccano(path) else fmt
 
 
-def _looks_like_doccano(path: Path) -> bool:
+def _unknown_name(path: Path) -> str:
+    named = f"a name ending {path.suffix!r}" if path.suffix else "a name without an extension"
+    hint = ("; it holds JSON lines, so --format jsonl (Prodigy) or --format doccano"
+            if _first_object(path) is not None else "")
+    return (f"cannot tell the format from {named}: pass --format with one of "
+            f"{', '.join([*PLAIN_FORMATS, *FORMATS])}{hint}")
+
+
+def _first_object(path: Path) -> dict | None:
+    """The first non-blank line of `path` as a JSON object, or None."""
     try:
         with path.open(encoding="utf-8-sig") as lines:
             first = next((line for line in lines if line.strip()), "")
         record = json.loads(first)
     except (OSError, ValueError, RecursionError):  # the reader reports what is wrong
-        return False
-    return isinstance(record, dict) and "spans" not in record and (
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _looks_like_doccano(path: Path) -> bool:
+    record = _first_object(path)
+    return record is not None and "spans" not in record and (
         isinstance(record.get("label"), list) or isinstance(record.get("entities"), list))

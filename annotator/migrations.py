@@ -132,8 +132,35 @@ def _journal(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX journal_by_document ON journal (document_id, id)")
 
 
+def _activity_and_experiment(db: sqlite_utils.Database) -> None:
+    """Telemetry's own records: when a window showed which document to whom (active time is
+    measured from these and the edit journal), and the documents of an A/B experiment on
+    suggestions (`withheld`: annotators see no suggestions there; `shown`: the control arm)."""
+    db.execute(
+        """
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('open', 'close', 'focus_in', 'focus_out', 'input'))
+        )
+        """
+    )
+    db.execute("CREATE INDEX activity_by_annotator ON activity (annotator, at)")
+    db.execute(
+        """
+        CREATE TABLE experiment_documents (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            arm TEXT NOT NULL CHECK (arm IN ('withheld', 'shown'))
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1_initial, _ace_contact_roles, _argument_frames, _journal,
+    _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

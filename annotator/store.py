@@ -40,6 +40,7 @@ from annotator.model import (
     content_hash,
 )
 from annotator.schema import Schema, default_schema
+from annotator.store_activity import ActivityRecords
 from annotator.store_overview import ProjectOverview, SearchHit
 
 
@@ -109,7 +110,7 @@ def _argument(row: Sequence) -> Argument:
     )
 
 
-class Store(ProjectOverview):
+class Store(ProjectOverview, ActivityRecords):
     """A project: documents, their analyses, every layer of annotations, and the schema."""
 
     def __init__(self, path: str | Path, *, create: bool = True, schema: Schema | None = None):

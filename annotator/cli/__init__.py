@@ -13,6 +13,7 @@ from annotator.cli import (
     gui,  # noqa: F401  (registers gui, and the GUI as default)
     nlp,  # noqa: F401  (registers preannotate)
     team,  # noqa: F401  (registers agreement, split, merge, adjudicate)
+    telemetry,  # noqa: F401  (registers report, experiment)
 )
 from annotator.cli.app import app
 

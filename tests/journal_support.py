@@ -13,23 +13,6 @@ from annotator.store_activity import stamp
 #: A Monday, so that ISO weeks in the tests are easy to read.
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
-#: The journal table as the team plan fixes it (created here only while the project's own
-#: migrations do not make it yet).
-JOURNAL = """
-CREATE TABLE IF NOT EXISTS journal (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    annotator TEXT NOT NULL,
-    document_id INTEGER,
-    action TEXT NOT NULL CHECK (action IN ('apply', 'undo', 'redo')),
-    operation TEXT NOT NULL,
-    description TEXT NOT NULL,
-    edit TEXT NOT NULL,
-    entry_of INTEGER
-)
-"""
-
-
 def span_json(span: Span) -> dict:
     return {"id": span.id, "document_id": span.doc_id, "layer": span.layer,
             "kind": span.kind.value, "start": span.start, "end": span.end, "label": span.label,
@@ -42,7 +25,6 @@ class Journal:
 
     def __init__(self, store: Store, start: datetime = START):
         self.store, self.start = store, start
-        store.db.execute(JOURNAL)
 
     def at(self, seconds: float) -> datetime:
         return self.start + timedelta(seconds=seconds)

@@ -165,3 +165,27 @@ def test_telemetry_accept_all_spreads_its_time(store):
     row = project_report(store)["rubber_stamp"]["per_annotator"][0]
     assert row["accepts"] == 14 and row["fast_accepts"] == 6 and row["runs"] == 1
     assert row["median_accept_seconds"] == pytest.approx(5.0)
+
+
+def test_telemetry_reads_the_journal_the_edits_write(store):
+    """Edits made through `journal.perform` (as the GUI, the CLI and adjudication make them)
+    are what telemetry counts: names of operations, undo, statuses."""
+    from annotator import edits
+    from annotator.journal import perform
+
+    doc = store.add_documents([Document("one", TEXT)]).added[0]
+    pompeo = suggest(store, doc, *at("Mike Pompeo"), "PERSON")
+    kim = suggest(store, doc, *at("Kim Yong Chol"), "ORG")
+    york = suggest(store, doc, *at("New York"), "GPE")
+    perform(store, edits.accept(store, pompeo, "ann"), annotator="ann")
+    perform(store, edits.relabel(store, kim, "PERSON", "ann"), annotator="ann")
+    wrong = edits.reject(store, york, "ann")
+    perform(store, wrong, annotator="ann")
+    perform(store, wrong, "undo", annotator="ann")
+    perform(store, edits.SetStatus(doc, "ann", Status.DONE), annotator="ann")
+    report = project_report(store)
+    (row,) = report["outcomes"]["per_annotator"]
+    assert (row["accepted"], row["relabelled"], row["rejected"], row["undecided"]) == (1, 1, 0, 1)
+    (timed,) = report["time"]["per_document"]
+    assert timed["decisions"] == 2 and timed["status"] == "done" and timed["done_at"]
+    assert report["rubber_stamp"]["per_annotator"][0]["accepts"] == 1

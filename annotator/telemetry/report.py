@@ -38,13 +38,14 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from statistics import median
 
+from annotator.journal import entries as journal_entries
 from annotator.model import GOLD, SUGGESTIONS
 from annotator.store import Store
 from annotator.store_activity import stamp
 from annotator.telemetry.experiment import compare_arms, experiment_settings
 from annotator.telemetry.outcomes import DECIDED, tally_outcomes
 from annotator.telemetry.scorecards import score_units, scorecards
-from annotator.telemetry.sources import in_force, journal_entries, timeline
+from annotator.telemetry.sources import in_force, timeline
 from annotator.telemetry.stamps import count_accepts, monitor
 from annotator.telemetry.worktime import IDLE_SECONDS, DocumentTime, WorkTime, measure
 
@@ -60,7 +61,7 @@ def _seconds(value: float | None) -> float | None:
 def measure_work(store: Store, annotator: str | None = None, since: datetime | None = None,
                  idle_seconds: float = IDLE_SECONDS) -> WorkTime:
     """Active time from the journal and the activity table (of one person, from `since`)."""
-    entries = journal_entries(store, annotator, since)
+    entries = journal_entries(store, annotator=annotator, since=since)
     lines = timeline(entries, store.activity(annotator, since))
     return measure(lines, in_force(entries), idle_seconds)
 

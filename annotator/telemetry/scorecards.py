@@ -35,12 +35,17 @@ class UnitScore:
     roles: dict[str, PRF]
 
 
+def _role(key: tuple) -> str:
+    """The role in an `argument_tuples` key (..., role, argument start, argument end)."""
+    return key[-3]
+
+
 def role_counts(gold: Annotations, mine: Annotations) -> dict[str, PRF]:
     """Argument match counts per role."""
     reference, marked = argument_tuples(gold), argument_tuples(mine)
-    roles = {key[3] for key in reference} | {key[3] for key in marked}
-    return {role: prf_from_multisets({k: n for k, n in reference.items() if k[3] == role},
-                                     {k: n for k, n in marked.items() if k[3] == role})
+    roles = {_role(key) for key in reference} | {_role(key) for key in marked}
+    return {role: prf_from_multisets({k: n for k, n in reference.items() if _role(k) == role},
+                                     {k: n for k, n in marked.items() if _role(k) == role})
             for role in sorted(roles)}
 
 

@@ -170,16 +170,16 @@ def test_telemetry_accept_all_spreads_its_time(store):
 def test_telemetry_reads_the_journal_the_edits_write(store):
     """Edits made through `journal.perform` (as the GUI, the CLI and adjudication make them)
     are what telemetry counts: names of operations, undo, statuses."""
-    from annotator import edits
+    from annotator import edits, operations
     from annotator.journal import perform
 
     doc = store.add_documents([Document("one", TEXT)]).added[0]
     pompeo = suggest(store, doc, *at("Mike Pompeo"), "PERSON")
     kim = suggest(store, doc, *at("Kim Yong Chol"), "ORG")
     york = suggest(store, doc, *at("New York"), "GPE")
-    perform(store, edits.accept(store, pompeo, "ann"), annotator="ann")
-    perform(store, edits.relabel(store, kim, "PERSON", "ann"), annotator="ann")
-    wrong = edits.reject(store, york, "ann")
+    perform(store, operations.accept(store, pompeo, "ann"), annotator="ann")
+    perform(store, operations.relabel(store, kim, "PERSON", "ann"), annotator="ann")
+    wrong = operations.reject(store, york, "ann")
     perform(store, wrong, annotator="ann")
     perform(store, wrong, "undo", annotator="ann")
     perform(store, edits.SetStatus(doc, "ann", Status.DONE), annotator="ann")

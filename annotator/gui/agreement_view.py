@@ -38,6 +38,7 @@ from annotator.agreement.report import NOTHING, project_agreement
 from annotator.errors import Cancelled
 from annotator.gui import styles
 from annotator.gui.cells import GREY, plain, read_only_table, short, swatch
+from annotator.gui.folders import Folders
 from annotator.gui.workers import run_job
 from annotator.schema import Schema
 
@@ -144,13 +145,20 @@ class Tile(QFrame):
 
 class AgreementDialog(QDialog):
     """Agreement between the chosen annotators (`checked` ones at first, default all);
-    `locate(doc_id, start, end)` asks to show a place in the main window."""
+    `locate(doc_id, start, end)` asks to show a place in the main window; `frontRequested`
+    (a double click, Enter) asks for the main window in front, to work there.
+
+    A window of its own, not a dialog held above the main window: browsing disagreements and
+    fixing them in the article take turns, and either window may be in front."""
 
     locate = Signal(int, int, int)
+    frontRequested = Signal()
 
     def __init__(self, project: Path, annotators: Sequence[str], schema: Schema,
-                 parent: QWidget | None = None, *, checked: Collection[str] | None = None):
+                 parent: QWidget | None = None, *, checked: Collection[str] | None = None,
+                 folders: Folders | None = None):
         super().__init__(parent)
+        self.folders = folders
         self.setObjectName("agreementDialog")
         self.setWindowTitle(f"Agreement — {project.stem}")
         self.project, self.schema = project, schema
@@ -206,13 +214,16 @@ class AgreementDialog(QDialog):
             ["Document", "Tokens", "Span F1 exact", "Span F1 overlap", "Cohen's κ", "Trigger F1",
              "Argument F1", "Disagreements"], "documentTable")
         self.documents.itemDoubleClicked.connect(self._document_chosen)
+        self.documents.itemDoubleClicked.connect(lambda _item: self.frontRequested.emit())
         self.documents.setToolTip("Double-click a document to open it")
         self.disagreements = read_only_table(
             ["Document", "Annotators", "Kind", "Difference", "A says", "B says", "Context"],
             "disagreementTable", stretch=6)
-        self.disagreements.setToolTip("Click a disagreement to see it in the article")
+        self.disagreements.setToolTip("Click a disagreement to see it in the article; "
+                                      "double-click to go and work on it there")
         self.disagreements.itemClicked.connect(self._disagreement_chosen)
         self.disagreements.itemActivated.connect(self._disagreement_chosen)
+        self.disagreements.itemActivated.connect(lambda _item: self.frontRequested.emit())
         self.pair_filter = QComboBox()
         self.pair_filter.currentIndexChanged.connect(self._show_disagreements)
         self.text_filter = QLineEdit(placeholderText="Filter by document, label or text…")
@@ -262,6 +273,12 @@ class AgreementDialog(QDialog):
         layout.addWidget(self.pairs)
         layout.addWidget(self.tabs, 1)
         self.resize(1240, 760)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # owned by the main window (closed with it), yet not kept above it by the window manager
+        if self.windowHandle() is not None:
+            self.windowHandle().setTransientParent(None)
 
     # --- computing ---------------------------------------------------------------------------
     def chosen(self) -> list[str]:
@@ -451,10 +468,13 @@ class AgreementDialog(QDialog):
 
     def save_html(self) -> None:
         """Write the same self-contained page as `annotator agreement --html`."""
+        folder = self.folders.start() if self.folders is not None else Path.home()
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save agreement report", str(self.project.with_name(
-                f"{self.project.stem}-agreement.html")), "HTML (*.html)")
+            self, "Save agreement report", str(folder / f"{self.project.stem}-agreement.html"),
+            "HTML (*.html)")
         if path:
+            if self.folders is not None:
+                self.folders.chose(path)
             self.write_html(Path(path))
 
     def write_html(self, path: Path) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtGui import Qt as QtText
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QWidget,
+)
 
 GREY = QColor("#8a8f98")
 #: what a schema colour that is not a colour is drawn as
@@ -75,3 +81,23 @@ def read_only_table(headers: Sequence[str], name: str, stretch: int = 0) -> QTab
     header.setSectionResizeMode(stretch, QHeaderView.Stretch)
     header.setSortIndicator(0, Qt.AscendingOrder)
     return widget
+
+
+#: room for the window manager's frame and shadow around a dialog
+FRAME_ALLOWANCE = 16
+
+
+def place_over(dialog: QWidget, area: QWidget) -> None:
+    """Put `dialog` where Qt would (centred on its window), but moved left so as not to cross
+    the right edge of `area` (the article) where the window leaves room: a dialog's frame
+    ending a few pixels into the span table beside the article hides the first letters of
+    every row, which looks as if the table had scrolled sideways."""
+    window = dialog.parentWidget().window()
+    frame = window.frameGeometry()
+    width = dialog.width() + FRAME_ALLOWANCE
+    height = dialog.height() + FRAME_ALLOWANCE
+    x = frame.center().x() - width // 2
+    area_right = area.mapToGlobal(QPoint(area.width(), 0)).x()
+    if x + width > area_right:
+        x = max(frame.left(), area_right - width)
+    dialog.move(x, max(frame.top(), frame.center().y() - height // 2))

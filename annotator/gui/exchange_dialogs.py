@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import Cancelled, InputError
-from annotator.gui.cells import plain
+from annotator.gui.cells import place_over, plain
+from annotator.gui.folders import Folders
 from annotator.gui.workers import Work, Worker
 from annotator.model import GOLD
 from annotator.schema import Schema
@@ -130,12 +131,14 @@ def _layer_choices(store: Store) -> list[tuple[str, str]]:
 class ImportDialog(QDialog):
     """Files or folders, a format (or detection by name), and the layer annotations go to."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
+                 folders: Folders | None = None):
         from annotator.formats.exchange import IMPORTED
         from annotator.formats.registry import FORMATS, PLAIN_FORMATS
 
         super().__init__(parent)
         self.setObjectName("importDialog")
+        self.folders = folders
         self.setWindowTitle("Import Documents and Annotations")
         self.files = QListWidget()
         self.files.setObjectName("importFiles")
@@ -199,15 +202,22 @@ class ImportDialog(QDialog):
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import files", "", "Corpora (*.txt *.jsonl *.json *.spacy *.conll *.iob *.bio "
-            "*.bilou *.ann);;All files (*)")
+            self, "Import files", self._start(), "Corpora (*.txt *.jsonl *.json *.spacy *.conll "
+            "*.iob *.bio *.bilou *.ann);;All files (*)")
         self.add_paths(paths)
+        if paths and self.folders is not None:
+            self.folders.chose(paths[0])
 
     def _add_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a folder (text files, or a brat "
-                                                  "collection)")
+                                                  "collection)", self._start())
         if folder:
             self.add_paths([folder])
+            if self.folders is not None:
+                self.folders.chose(folder)
+
+    def _start(self) -> str:
+        return str(self.folders.start()) if self.folders is not None else ""
 
     def _update(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.files.count() > 0)
@@ -229,10 +239,11 @@ class ImportDialog(QDialog):
 
 def import_dialog(ctx: WindowContext, paths: Sequence[str | Path] = ()) -> ImportDialog:
     """Ask what to import, then import it in the background; returns the (open) dialog."""
-    dialog = ImportDialog(ctx.store, ctx.parent)
+    dialog = ImportDialog(ctx.store, ctx.parent, folders=Folders(ctx.settings))
     dialog.add_paths(paths)
     dialog.accepted.connect(lambda: start_import(ctx, dialog.paths(),
                                                  dialog.chosen_format(), dialog.annotator()))
+    place_over(dialog, ctx.article)
     show(ctx.parent, dialog)
     return dialog
 
@@ -261,7 +272,8 @@ def start_import(ctx: WindowContext, paths: list[Path], fmt: str, annotator: str
 class ExportDialog(QDialog):
     """Format, layer (an annotator or gold), which documents, where, and a train/dev split."""
 
-    def __init__(self, store: Store, layer: str | None = None, parent: QWidget | None = None):
+    def __init__(self, store: Store, layer: str | None = None, parent: QWidget | None = None,
+                 *, folder: Path | None = None):
         from annotator.formats.exchange import SCHEMES
         from annotator.formats.registry import FORMATS
 
@@ -270,6 +282,9 @@ class ExportDialog(QDialog):
         self.formats = FORMATS
         self.setWindowTitle("Export Training Data")
         self.store = store
+        #: where the output goes unless the user says otherwise (not the project's folder:
+        #: the sample project's is hidden)
+        self.folder = folder or Path.home()
         self._typed_output = False
 
         self.format = QComboBox()
@@ -362,8 +377,8 @@ class ExportDialog(QDialog):
         fmt = self.formats[self.chosen_format()]
         stem = f"{self.store.path.stem}-{self.chosen_layer()}"
         if self.writes_folder():
-            return self.store.path.parent / f"{stem}-{fmt.name}"
-        return self.store.path.parent / f"{stem}{fmt.suffix}"
+            return self.folder / f"{stem}-{fmt.name}"
+        return self.folder / f"{stem}{fmt.suffix}"
 
     def _output_typed(self) -> None:
         self._typed_output = bool(self.output.text().strip())
@@ -389,7 +404,7 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         if self.writes_folder():
             path = QFileDialog.getExistingDirectory(self, "Export into folder",
-                                                    str(self.store.path.parent))
+                                                    str(Path(self.output.text()).parent))
         else:
             fmt = self.formats[self.chosen_format()]
             path, _ = QFileDialog.getSaveFileName(self, "Export to file", self.output.text(),
@@ -428,7 +443,10 @@ class ExportDialog(QDialog):
 
 def export_dialog(ctx: WindowContext) -> ExportDialog:
     """Ask what to export (the layer on screen preselected), then export in the background."""
-    dialog = ExportDialog(ctx.store, ctx.session.annotator, ctx.parent)
+    folders = Folders(ctx.settings)
+    dialog = ExportDialog(ctx.store, ctx.session.annotator, ctx.parent, folder=folders.start())
+    dialog.accepted.connect(lambda: folders.chose(Path(dialog.output.text().strip()).parent))
     dialog.accepted.connect(lambda: dialog.run(ctx))
+    place_over(dialog, ctx.article)
     show(ctx.parent, dialog)
     return dialog

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui import styles
 from annotator.gui.article_view import ArticleView
+from annotator.gui.cells import place_over
 from annotator.gui.context import WindowContext
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventPanel
@@ -485,6 +486,7 @@ class MainWindow(QMainWindow):
             return
         needle = self.session.view.doc.text[start:end]
         dialog = AnnotateAll(self.session, needle, label, self)
+        place_over(dialog, self.view)
         if dialog.exec():
             self.session.annotate_all(dialog.checked(), dialog.chosen_label())
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.exchange_dialogs import Outcome, run_file_job, show
+from annotator.gui.folders import Folders
 from annotator.model import RESERVED_LAYERS
 from annotator.store import Store
 from annotator.teamwork import assign_documents, merge_projects, split_project
@@ -43,7 +44,8 @@ def names(text: str) -> list[str]:
 class SplitDialog(QDialog):
     """Who gets a file, how much everyone shares, and where the files go; with a preview."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
+                 folder: Path | None = None):
         super().__init__(parent)
         self.setObjectName("splitDialog")
         self.setWindowTitle("Split for Annotators")
@@ -61,7 +63,7 @@ class SplitDialog(QDialog):
                                 "be measured on them")
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.output = QLineEdit(str(store.path.parent / f"{store.path.stem}-split"))
+        self.output = QLineEdit(str((folder or Path.home()) / f"{store.path.stem}-split"))
         self.output.setObjectName("splitOutput")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -122,11 +124,13 @@ class SplitDialog(QDialog):
 
 
 def split_dialog(ctx: WindowContext) -> SplitDialog:
-    dialog = SplitDialog(ctx.store, ctx.parent)
+    folders = Folders(ctx.settings)
+    dialog = SplitDialog(ctx.store, ctx.parent, folder=folders.start())
 
     def start() -> None:
         chosen, overlap = dialog.chosen(), dialog.overlap.value() / 100
         output, seed = Path(dialog.output.text().strip()), dialog.seed.value()
+        folders.chose(output.parent)
 
         def done(report) -> None:
             lines = [f"{len(report.overlap)} documents shared by everyone"] + [
@@ -158,8 +162,10 @@ def merge_files(ctx: WindowContext, files: list[Path]) -> None:
 
 
 def merge_dialog(ctx: WindowContext) -> None:
+    folders = Folders(ctx.settings)
     paths, _ = QFileDialog.getOpenFileNames(
-        ctx.parent, "Merge annotator files", str(ctx.store_path.parent),
+        ctx.parent, "Merge annotator files", str(folders.start()),
         "Annotator projects (*.db *.sqlite);;All files (*)")
     if paths:
+        folders.chose(paths[0])
         merge_files(ctx, [Path(p) for p in paths])

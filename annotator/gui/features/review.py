@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from annotator.gui.agreement_view import AgreementDialog
 from annotator.gui.context import WindowContext
 from annotator.gui.curation import CurationDock
+from annotator.gui.folders import Folders
 from annotator.model import GOLD
 
 
@@ -42,10 +43,12 @@ class ReviewTools:
             working = [a for a in store.annotators()
                        if store.done_ids(a) or store.annotated_ids(a)]
             self.agreement = AgreementDialog(store.path, store.annotators(), store.schema,
-                                             self.ctx.parent, checked=working)
+                                             self.ctx.parent, checked=working,
+                                             folders=Folders(self.ctx.settings))
             self.agreement.setAttribute(Qt.WA_DeleteOnClose)
             self.agreement.destroyed.connect(self._agreement_closed)
             self.agreement.locate.connect(self.show_place)
+            self.agreement.frontRequested.connect(self.bring_window_to_front)
             self.agreement.show()
             self.agreement.compute()
         self.agreement.raise_()
@@ -60,8 +63,6 @@ class ReviewTools:
         most of it, else the text itself selected."""
         ctx = self.ctx
         ctx.open_document(doc_id)
-        ctx.parent.raise_()
-        ctx.parent.activateWindow()
         if start < 0:
             return
         spans = [s for s in ctx.session.view.spans if s.start < end and start < s.end]
@@ -73,6 +74,12 @@ class ReviewTools:
             ctx.session.select(None)
             ctx.article.select_text(start, end)
             ctx.article.setFocus()
+
+    def bring_window_to_front(self) -> None:
+        """After a double click in the agreement window: work on the place in the article."""
+        self.ctx.parent.raise_()
+        self.ctx.parent.activateWindow()
+        self.ctx.article.setFocus()
 
     # --- curation ----------------------------------------------------------------------------
     def toggle_curation(self) -> None:

@@ -1,6 +1,17 @@
-"""Build the labelled evaluation set of the sample corpus with the tool's own core: stock
-suggestions are accepted, relabelled or rejected and missing spans added in the gold layer."""
+"""How `resources/evaluation/sample-gold.jsonl` was made: every labelling decision on the sample
+corpus, applied with the tool's own edits in the `gold` layer of a pre-annotated project.
+
+    annotator import /tmp/p.db corpus/ && annotator preannotate /tmp/p.db
+    python benchmarks/evaluation_set.py /tmp/p.db
+    annotator export /tmp/p.db --format jsonl --gold --status any \
+        --output resources/evaluation/sample-gold.jsonl
+
+The stock suggestions (en_core_web_sm 3.8.0 and the trigger rules as of this commit) are
+accepted, relabelled, resized or rejected by their start offset; missing entities, triggers and
+arguments are added. Conventions: resources/evaluation/README.md.
+"""
 import sys
+
 from annotator import edits
 from annotator.model import GOLD, SUGGESTIONS, SpanKind, Status
 from annotator.store import Store
@@ -13,8 +24,9 @@ DOC = {1: "pakistan-army-chief-kabul", 2: "pompeo-to-meet-counterpart-new-york",
 RELABEL = {
  1: {1142: None, 1260: "ORG", 1452: "ORG", 1532: "PERSON", 428: None, 436: None,
      418: (418, "Tehreek-e-Taliban Pakistan", "ORG"), 1380: None},
- 2: {85: None, 632: "PERSON", 1096: "GPE", 1418: "PERSON", 1506: (1506, "three or four", "CARDINAL"),
-     1545: (1545, "US", "GPE"), 1892: "GPE", 2332: "ORG"},
+ 2: {85: None, 632: "PERSON", 1096: "GPE", 1418: "PERSON",
+     1506: (1506, "three or four", "CARDINAL"), 1545: (1545, "US", "GPE"), 1892: "GPE",
+     2332: "ORG"},
  3: {61: (54, "end of February", "DATE"), 347: None, 494: "FAC", 914: "PERSON", 1032: "FAC",
      1217: None, 1478: "FAC", 1665: None, 1840: (1840, "Andrew Harnik", "PERSON"), 1928: None,
      2400: "PERSON", 2508: "PERSON", 3042: "GPE", 3131: "GPE", 3274: "PERSON", 3298: "PERSON",
@@ -122,7 +134,8 @@ def build(path):
             elif isinstance(change, tuple):
                 new_start, new_text, label = change
                 assert text[new_start:new_start + len(new_text)] == new_text, (name, change)
-                edit = apply(edits.resize(store, span, new_start, new_start + len(new_text), GOLD))
+                end = new_start + len(new_text)
+                edit = apply(edits.resize(store, span, new_start, end, GOLD))
                 if label != span.label:
                     copy = store.get_span(edit.added.id)
                     apply(edits.relabel(store, copy, label, GOLD))
@@ -131,7 +144,7 @@ def build(path):
                 edit = apply(edits.relabel(store, span, change, GOLD))
                 mine[start] = store.get_span(edit.added.id)
         for start, word, label in ADD[number]:
-            assert text[start:start + len(word)] == word, (name, start, word, text[start:start+len(word)])
+            assert text[start:start + len(word)] == word, (name, start, word)
             assert start not in mine, (name, start)
             edit = apply(edits.new_span(doc.id, start, start + len(word), label, GOLD))
             mine[start] = edit.added

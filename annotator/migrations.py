@@ -159,8 +159,33 @@ def _activity_and_experiment(db: sqlite_utils.Database) -> None:
     )
 
 
+def _lexicon(db: sqlite_utils.Database) -> None:
+    """What people did to the project lexicon by hand (`annotator.lexicon`); its evidence is
+    read from the spans."""
+    db.execute(
+        """
+        CREATE TABLE lexicon_added (
+            phrase TEXT NOT NULL,
+            label TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (phrase, label)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE lexicon_forgotten (
+            phrase TEXT PRIMARY KEY,         -- '' for every phrase (a clear)
+            forgotten_at TEXT NOT NULL,
+            last_span_id INTEGER NOT NULL    -- spans up to this id, not updated since, are old
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
+    _lexicon,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,6 +11,7 @@ from annotator.cli import (
     corpus,  # noqa: F401  (registers stats)
     exchange,  # noqa: F401  (registers import, export)
     gui,  # noqa: F401  (registers gui, and the GUI as default)
+    lexicon,  # noqa: F401  (registers lexicon)
     nlp,  # noqa: F401  (registers preannotate)
     team,  # noqa: F401  (registers agreement, split, merge, adjudicate)
     telemetry,  # noqa: F401  (registers report, experiment)

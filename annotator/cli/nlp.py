@@ -98,6 +98,8 @@ def _summary(report: PreannotateReport) -> None:
         ("entity suggestions", f"{sum(report.entities.values()):,}"),
         ("trigger suggestions", f"{sum(report.triggers.values()):,}"),
         ("argument suggestions", f"{sum(report.arguments.values()):,}"),
+        ("project lexicon suggestions", f"{report.lexicon:,}"),
+        ("model suggestions silenced by rejections", f"{report.silenced:,}"),
         ("entities dropped (label not in schema)", f"{sum(report.dropped.values()):,}"),
         ("seconds", f"{report.seconds:,.1f}"),
         ("  of which in the spaCy pipeline", f"{report.pipeline_seconds:,.1f}"),

@@ -19,7 +19,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotator import edits, operations
+from annotator import edits, lexicon, operations
 from annotator.gui.undo import EditCommand
 from annotator.journal import perform
 from annotator.model import (
@@ -164,6 +164,8 @@ class Session(QObject):
         if self.doc_id == doc_id:
             return
         doc = self.store.document(doc_id)
+        if self.annotator != GOLD:
+            self._refresh_lexicon(doc_id)
         self.view = DocumentView(doc, lambda: self.store.tokens(doc_id))
         # gold is settled from the annotators' layers (curation), not from the models' proposals
         self._suggestions = (Annotations() if self.annotator == GOLD
@@ -175,6 +177,13 @@ class Session(QObject):
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
         self.selectionChanged.emit()
+
+    def _refresh_lexicon(self, doc_id: int) -> None:
+        """Bring the project lexicon's suggestions on this document up to date with what was
+        decided elsewhere (`annotator.lexicon`); when another program holds the write lock the
+        document opens with the suggestions as they were."""
+        with suppress(sqlite3.OperationalError, StoreError):
+            lexicon.refresh(self.store, [doc_id])
 
     def _warm_tokens(self) -> None:
         if self.view is None:

@@ -22,6 +22,7 @@ from itertools import islice
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SPACY
 from spacy.tokens import Doc
 
+from annotator import lexicon
 from annotator.errors import InputError, Progress
 from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
 from annotator.nlp.arguments import EntityMention, link_arguments
@@ -56,6 +57,10 @@ class PreannotateReport:
     dropped: Counter = field(default_factory=Counter)
     #: suggestion spans actually added (decided ones already present are not added twice)
     added: int = 0
+    #: suggestions from the project lexicon in the analysed documents, and model suggestions
+    #: it silenced (see `annotator.lexicon`)
+    lexicon: int = 0
+    silenced: int = 0
     seconds: float = 0.0
     #: of `seconds`, the time spent waiting for spaCy (reading included); the rest is matching,
     #: linking and writing
@@ -147,6 +152,7 @@ def iter_preannotate(store: Store, pipeline: Pipeline, *, force: bool = False,
         report.warnings.append("trigger rules for event types outside the project schema are "
                                f"not used: {', '.join(analyse.triggers.skipped_events)}")
     yield report
+    known = lexicon.entries(store)
     texts = _texts(store, ids, pipeline.nlp.max_length)
     docs = pipeline.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
     try:
@@ -160,7 +166,11 @@ def iter_preannotate(store: Store, pipeline: Pipeline, *, force: bool = False,
             for doc, doc_id in batch:
                 analyses.append(analyse(doc, doc_id))
                 _count(report, doc, analyses[-1])
-            report.added += store.save_analyses(analyses)
+            with store.atomic():
+                report.added += store.save_analyses(analyses)
+                refreshed = lexicon.refresh(store, [a.doc_id for a in analyses], known)
+            report.lexicon += refreshed.suggested
+            report.silenced += refreshed.silenced
             report.dropped = Counter(analyse.entities.dropped)
             report.seconds = time.perf_counter() - started
             yield report

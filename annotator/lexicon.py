@@ -1,0 +1,240 @@
+"""The project lexicon: what annotators decided about a string, suggested wherever it recurs.
+
+Every entity an annotator accepts, edits or creates (in any layer but `suggestions`) is
+evidence that its exact string has that label; every suggestion they reject is evidence
+against the string with that label. Nothing is stored for it: the evidence is read live from
+the spans, so an accept in one document shows up in the next one opened.
+
+- A string is suggested with its majority label (most accepts; the split is listed) when the
+  accepts for that label outnumber the rejections; the suggestion's origin is `lexicon` and its
+  score the net evidence (accepts minus rejections). Entries added by hand (`add`) are always
+  suggested.
+- A string rejected for a label at least `REJECTIONS_TO_SILENCE` times, more often than it was
+  accepted, silences that label: undecided model suggestions of it are taken out of the
+  `suggestions` layer ("reject `State` as ORG three times and it stops being suggested").
+- Suggestions that someone decided on are never touched (the store's rule for every re-run),
+  and the lexicon suggests nothing over an entity someone marked, edited or rejected.
+
+`refresh(store, doc_ids)` brings the lexicon's suggestions of some documents up to date: the GUI
+calls it when it opens a document, `annotator preannotate` after the model ran. The lexicon's
+own tables hold only what people did to it by hand: `lexicon_added` (a phrase and label added
+without an annotation) and `lexicon_forgotten` (evidence for a phrase, or for every phrase when
+the phrase is '', written before that point is ignored: `remove` and `clear`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from annotator.model import SUGGESTIONS, Decision, SpanKind
+from annotator.store import Store
+
+ORIGIN = "lexicon"
+#: rejections of a string with a label (more than its accepts) after which model suggestions
+#: of it stop
+REJECTIONS_TO_SILENCE = 3
+#: a phrase needs a letter or digit and this many characters ("a", "-" teach nothing)
+MIN_LENGTH = 2
+_WORDY = re.compile(r"\w")
+
+
+def _now() -> str:
+    """The time as `spans.updated_at` holds it, so the two compare as strings."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class Entry:
+    """One string: accepts and rejections per label, and what the lexicon makes of them."""
+
+    phrase: str
+    accepted: Counter = field(default_factory=Counter)
+    rejected: Counter = field(default_factory=Counter)
+    #: labels added by hand
+    added: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str | None:
+        """The label it is suggested with: a hand-added one, else the majority of accepts
+        (ties: the label that sorts first) if accepts outnumber its rejections."""
+        if self.added:
+            return sorted(self.added)[0]
+        if not self.accepted:
+            return None
+        label = min(self.accepted, key=lambda lab: (-self.accepted[lab], lab))
+        return label if self.accepted[label] > self.rejected[label] else None
+
+    @property
+    def score(self) -> float:
+        """Net evidence for the suggested label (at least 1)."""
+        label = self.label
+        if label is None:
+            return 0.0
+        return float(max(1, self.accepted[label] - self.rejected[label]))
+
+    def silenced(self) -> set[str]:
+        """Labels this string must no longer be suggested with."""
+        return {label for label, n in self.rejected.items()
+                if n >= REJECTIONS_TO_SILENCE and n > self.accepted[label]
+                and label not in self.added}
+
+    @property
+    def split(self) -> str:
+        """"PERSON 5, ORG 1; rejected ORG 3": every label's evidence, majority first."""
+        parts = ", ".join(f"{lab} {n}" for lab, n in sorted(
+            self.accepted.items(), key=lambda item: (-item[1], item[0])))
+        if self.added:
+            parts = ", ".join(filter(None, [f"{lab} (added)" for lab in sorted(self.added)]
+                                     + [parts]))
+        against = ", ".join(f"{lab} {n}" for lab, n in sorted(self.rejected.items()))
+        return "; ".join(filter(None, [parts, f"rejected {against}" if against else ""]))
+
+
+def _usable(phrase: str) -> bool:
+    return len(phrase) >= MIN_LENGTH and bool(_WORDY.search(phrase))
+
+
+def _forgetting(store: Store) -> dict[str, tuple[str, int]]:
+    """phrase ('' = all) -> (time, highest span id then): evidence up to it is ignored."""
+    return {phrase: (at, span_id) for phrase, at, span_id in store.db.execute(
+        "SELECT phrase, forgotten_at, last_span_id FROM lexicon_forgotten").fetchall()}
+
+
+def entries(store: Store) -> dict[str, Entry]:
+    """Every phrase with evidence or added by hand, read from the project now."""
+    forgotten = _forgetting(store)
+    everything = forgotten.get("")
+    rows = store.db.execute(
+        "SELECT substr(d.text, s.start_char + 1, s.end_char - s.start_char), s.label, "
+        "s.decision, s.id, s.updated_at FROM spans s JOIN documents d ON d.id = s.document_id "
+        "WHERE s.layer != ? AND s.kind = ?",
+        [SUGGESTIONS, SpanKind.ENTITY.value]).fetchall()
+    found: dict[str, Entry] = {}
+    for phrase, label, decision, span_id, updated_at in rows:
+        phrase = " ".join(phrase.split())
+        if not _usable(phrase) or decision == Decision.SUGGESTED.value:
+            continue
+        cut = [c for c in (everything, forgotten.get(phrase)) if c is not None]
+        # a span written before a forgetting (same id or older, not updated since) is ignored
+        if any(span_id <= last_id and updated_at <= at for at, last_id in cut):
+            continue
+        entry = found.setdefault(phrase, Entry(phrase))
+        (entry.rejected if decision == Decision.REJECTED.value else entry.accepted)[label] += 1
+    for phrase, label in store.db.execute("SELECT phrase, label FROM lexicon_added").fetchall():
+        found.setdefault(phrase, Entry(phrase)).added.add(label)
+    return found
+
+
+def add(store: Store, phrase: str, label: str) -> None:
+    """Suggest `phrase` with `label` from now on, whatever the evidence says."""
+    phrase = " ".join(phrase.split())
+    if not _usable(phrase):
+        raise ValueError(f"{phrase!r} is too short to suggest")
+    if label not in store.schema.entities:
+        raise ValueError(f"{label!r} is not an entity label of this project")
+    with store.atomic():
+        store.db.execute("INSERT OR REPLACE INTO lexicon_added (phrase, label, added_at) "
+                         "VALUES (?, ?, ?)", [phrase, label, _now()])
+
+
+def remove(store: Store, phrase: str) -> bool:
+    """Forget `phrase`: hand-added labels and the evidence so far (new decisions count again).
+    False when the lexicon did not know it."""
+    phrase = " ".join(phrase.split())
+    known = phrase in entries(store)
+    with store.atomic():
+        store.db.execute("DELETE FROM lexicon_added WHERE phrase = ?", [phrase])
+        _forget(store, phrase)
+    return known
+
+
+def clear(store: Store) -> int:
+    """Forget every phrase (as `remove` does); returns how many there were."""
+    known = len(entries(store))
+    with store.atomic():
+        store.db.execute("DELETE FROM lexicon_added")
+        store.db.execute("DELETE FROM lexicon_forgotten")
+        _forget(store, "")
+    return known
+
+
+def _forget(store: Store, phrase: str) -> None:
+    last = store.db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
+    store.db.execute("INSERT OR REPLACE INTO lexicon_forgotten (phrase, forgotten_at, "
+                     "last_span_id) VALUES (?, ?, ?)", [phrase, _now(), last])
+
+
+class Matcher:
+    """Finds the lexicon's phrases in a text, longest first, on word boundaries."""
+
+    def __init__(self, phrases: Iterable[str]):
+        ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+        self.pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+                        if ordered else None)
+
+    def __call__(self, text: str) -> Iterable[tuple[int, int, str]]:
+        if self.pattern is None:
+            return
+        for match in self.pattern.finditer(text):
+            yield match.start(), match.end(), match.group()
+
+
+@dataclass
+class RefreshReport:
+    documents: int = 0
+    #: lexicon suggestions in the refreshed documents after the refresh
+    suggested: int = 0
+    #: undecided suggestions taken out because their string and label were silenced
+    silenced: int = 0
+
+
+def refresh(store: Store, doc_ids: Iterable[int],
+            known: dict[str, Entry] | None = None) -> RefreshReport:
+    """Bring the lexicon's suggestions in `doc_ids` up to date (see the module docstring).
+
+    Undecided `lexicon` suggestions are replaced; a phrase whose label another undecided
+    suggestion already gives at the same place is not suggested twice; decided suggestions
+    are never touched. One transaction.
+    """
+    known = entries(store) if known is None else known
+    labels = {phrase: entry.label for phrase, entry in known.items()}
+    labels = {phrase: label for phrase, label in labels.items() if label is not None}
+    silenced = {phrase: entry.silenced() for phrase, entry in known.items()}
+    silenced = {phrase: found for phrase, found in silenced.items() if found}
+    matcher = Matcher(labels)
+    report = RefreshReport()
+    now = _now()
+    undecided = ("NOT EXISTS (SELECT 1 FROM spans m WHERE m.suggestion_id = spans.id)")
+    with store.atomic():
+        for doc_id in doc_ids:
+            report.documents += 1
+            text = store.document(doc_id).text
+            store.db.execute(f"DELETE FROM spans WHERE document_id = ? AND layer = ? AND "
+                             f"origin = ? AND {undecided}", [doc_id, SUGGESTIONS, ORIGIN])
+            if silenced:
+                for span in store.spans(doc_id, SUGGESTIONS):
+                    words = " ".join(span.text_in(text).split())
+                    if span.kind is SpanKind.ENTITY and span.label in silenced.get(words, ()):
+                        report.silenced += store.db.execute(
+                            f"DELETE FROM spans WHERE id = ? AND {undecided}",
+                            [span.id]).rowcount
+            present = {s.key for s in store.spans(doc_id, SUGGESTIONS)}
+            # where someone marked, edited or rejected an entity, the lexicon stays out
+            decided = [(s.start, s.end) for s in store.spans(doc_id)
+                       if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY]
+            for start, end, phrase in matcher(text):
+                label = labels[phrase]
+                if (start, end, label, SpanKind.ENTITY) in present or any(
+                        s < end and start < e for s, e in decided):
+                    continue
+                store.db.execute(
+                    "INSERT INTO spans (document_id, layer, kind, start_char, end_char, label, "
+                    "origin, decision, score, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [doc_id, SUGGESTIONS, SpanKind.ENTITY.value, start, end, label, ORIGIN,
+                     Decision.SUGGESTED.value, known[phrase].score, now])
+                report.suggested += 1
+    return report

@@ -12,7 +12,8 @@ arguments are added. Conventions: resources/evaluation/README.md.
 """
 import sys
 
-from annotator import edits
+from annotator import operations as edits
+from annotator.journal import perform
 from annotator.model import GOLD, SUGGESTIONS, SpanKind, Status
 from annotator.store import Store
 
@@ -125,7 +126,7 @@ def build(path):
         triggers = {s.start: s for s in suggestions if s.kind is SpanKind.TRIGGER}
         mine = {}
         def apply(edit):
-            edit.apply(store)
+            perform(store, edit, annotator=GOLD)
             return edit
         for start, span in sorted(entities.items()):
             change = RELABEL[number].get(start, span.label)

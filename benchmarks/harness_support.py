@@ -72,13 +72,14 @@ def journal_module():
     return journal
 
 
-def perform(store: Store, edit, action: str, annotator: str, doc_id: int):
+def perform(store: Store, edit, action: str, annotator: str, doc_id: int) -> int | None:
     """Apply ('apply'/'redo') or revert ('undo') `edit` through the one path every writer uses:
-    the journal's, once it exists (PLAN.md decision 2), else the edit itself."""
+    `journal.perform` once it exists (PLAN.md decision 2), else the edit itself. Returns the
+    journal row written, if any."""
     journal = journal_module()
-    run = getattr(journal, "run_edit", None) if journal else None
+    run = getattr(journal, "perform", None) if journal else None
     if run is not None:
-        return run(store, edit, action=action, annotator=annotator, document_id=doc_id)
+        return run(store, edit, action, annotator=annotator, document_id=doc_id).entry_id
     if action == "undo":
         edit.revert(store)
     else:

@@ -107,9 +107,9 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
                     perform(store, edit, "apply", ANNOTATOR, span.doc_id)
                     ack(a=i, span=span_id, field=role, saw=saw, wrote=wrote)
                 except (StoreError, sqlite3.OperationalError) as exc:
-                    ack(refused=i, kind=kind, error=str(exc))
+                    ack(refused=i, kind=kind, message=str(exc))
                 except Exception as exc:  # noqa: BLE001 - what would escape into the GUI
-                    ack(error=i, kind=kind, message=f"{type(exc).__name__}: {exc}")
+                    ack(failed=i, kind=kind, message=f"{type(exc).__name__}: {exc}")
     return body
 
 
@@ -205,7 +205,9 @@ def judge(project: Path, relabels: list[dict], resizes: list[dict], targets: lis
             acked[line["decide"]].add(line["decision"])
             result["decisions"] += 1
         result["refused"] += "refused" in line
-        if "error" in line:
+        if "refused" in line and not any(e.startswith("refused") for e in examples):
+            examples.append(f"refused ({line['kind']}): {line['message']}")
+        if "failed" in line:
             result["errors"] += 1
             if len(examples) < 6:
                 examples.append(f"error: {line['message']}")

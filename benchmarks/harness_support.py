@@ -31,7 +31,7 @@ from pathlib import Path
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-from annotator import edits  # noqa: E402
+from annotator import journal, operations  # noqa: E402
 from annotator.model import (  # noqa: E402
     SUGGESTIONS,
     Decision,
@@ -54,37 +54,11 @@ TRIGGERS = re.compile(r"\b(meet|talks|summit|meeting)\b")
 EVENT = "Contact:Meet"
 
 
-# --- intents: through annotator.operations once the intent functions move there ------------
-def intents():
-    """The module holding accept/reject/relabel/resize/new_span (PLAN.md decision 8)."""
-    try:
-        from annotator import operations
-    except ImportError:
-        return edits
-    return operations
-
-
-def journal_module():
-    try:
-        from annotator import journal
-    except ImportError:
-        return None
-    return journal
-
-
-def perform(store: Store, edit, action: str, annotator: str, doc_id: int) -> int | None:
-    """Apply ('apply'/'redo') or revert ('undo') `edit` through the one path every writer uses:
-    `journal.perform` once it exists (PLAN.md decision 2), else the edit itself. Returns the
-    journal row written, if any."""
-    journal = journal_module()
-    run = getattr(journal, "perform", None) if journal else None
-    if run is not None:
-        return run(store, edit, action, annotator=annotator, document_id=doc_id).entry_id
-    if action == "undo":
-        edit.revert(store)
-    else:
-        edit.apply(store)
-    return None
+def perform(store: Store, edit, action: str, annotator: str, doc_id: int) -> int:
+    """Apply ('apply'/'redo') or revert ('undo') `edit` through the one path every writer of
+    annotator edits uses (`journal.perform`); returns the journal row it wrote."""
+    return journal.perform(store, edit, action, annotator=annotator,
+                           document_id=doc_id).entry_id
 
 
 # --- forked workers --------------------------------------------------------------------------
@@ -240,7 +214,7 @@ def build_project(path: Path, *, analysed: bool = True, layers: tuple[str, ...] 
                 for doc_id in ids:
                     for span in store.spans(doc_id, SUGGESTIONS):
                         if span.kind is SpanKind.ENTITY and rng.random() < 0.4:
-                            intents().accept(store, span, layer).apply(store)
+                            operations.accept(store, span, layer).apply(store)
                     text = store.document(doc_id).text
                     for _ in range(3):
                         start = rng.randrange(0, len(text) - 20)

@@ -46,13 +46,13 @@ from harness_support import (  # noqa: E402
     build_project,
     copy_project,
     fork_worker,
-    intents,
     perform,
     span_rows,
     suggestions_for,
     tokenise,
 )
 
+from annotator import operations as intents  # noqa: E402
 from annotator.model import SpanKind  # noqa: E402
 from annotator.store import Analysis, Store, StoreError  # noqa: E402
 
@@ -72,7 +72,6 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
     """Worker 1 (`role` relabel) or 2 (resize): the same spans, the same stale suggestions."""
     def body(ack) -> None:
         rng = random.Random(seed)
-        ops = intents()
         with Store(project, create=False) as store:
             shown = {s.id: s for s in store.spans_by_id(stale)}  # what the window shows
             order = list(stale)
@@ -84,7 +83,7 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
                     if kind == "decide":
                         suggestion = shown[order.pop()]
                         decision = rng.choice(["accept", "reject"])
-                        edit = getattr(ops, decision)(store, suggestion, ANNOTATOR)
+                        edit = getattr(intents, decision)(store, suggestion, ANNOTATOR)
                         perform(store, edit, "apply", ANNOTATOR, suggestion.doc_id)
                         ack(a=i, decide=suggestion.id,
                             decision="accepted" if decision == "accept" else "rejected")
@@ -94,7 +93,7 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
                     if role == "relabel":
                         saw = span.label
                         wrote = rng.choice([x for x in LABELS if x != span.label])
-                        edit = ops.relabel(store, span, wrote, ANNOTATOR)
+                        edit = intents.relabel(store, span, wrote, ANNOTATOR)
                     else:
                         saw = [span.start, span.end]
                         length = len(store.document(span.doc_id).text)
@@ -103,7 +102,7 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
                         if [start, end] == saw:
                             end = end + 1 if end < length else end - 1
                         wrote = [start, end]
-                        edit = ops.resize(store, span, start, end, ANNOTATOR)
+                        edit = intents.resize(store, span, start, end, ANNOTATOR)
                     perform(store, edit, "apply", ANNOTATOR, span.doc_id)
                     ack(a=i, span=span_id, field=role, saw=saw, wrote=wrote)
                 except (StoreError, sqlite3.OperationalError) as exc:

@@ -269,6 +269,7 @@ def test_gui_next_document_and_mark_done(qtbot, window, project):
     QTest.keyClick(window, Qt.Key_PageDown, Qt.ControlModifier)
     second = window.session.doc_id
     assert second != first
+    QTest.keyClick(window, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # decide them all
     QTest.keyClick(window, Qt.Key_Return, Qt.ControlModifier)
     assert window.session.doc_id not in (first, second)
     with Store(project) as store:

@@ -37,7 +37,7 @@ from annotator.gui.session import Session
 from annotator.gui.shortcuts import ShortcutSheet
 from annotator.gui.span_panel import SpanPanel
 from annotator.model import SpanKind, Status
-from annotator.store import Store
+from annotator.store import Store, StoreError
 
 ROLE_KEYS = 9
 
@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         self.span_panel = SpanPanel(self.session)
         self.event_panel = EventPanel(self.session)
         self.label_actions: dict[str, QAction] = {}
+        #: the status bar's description of the selected span, while it shows one
+        self._described = ""
         self._build_actions()
         self._build_menus()
         self._build_layout()
@@ -69,7 +71,7 @@ class MainWindow(QMainWindow):
         self.features: dict[str, object] = {}
         self.documents.reload()
         self._update_progress()
-        first = self.documents.neighbour(1)
+        first = self._last_document() or self.documents.neighbour(1)
         if first is not None:
             self.open_document(first)
         self.resize(1500, 920)
@@ -318,6 +320,16 @@ class MainWindow(QMainWindow):
                                f"&nbsp;&nbsp;<span style='color:gray'>{words:,} words</span>")
         self.settings.setValue(f"lastDocument/{self.session.store.path}", doc_id)
 
+    def _last_document(self) -> int | None:
+        """The document this project was left on, if it is still there."""
+        value = self.settings.value(f"lastDocument/{self.session.store.path}")
+        try:
+            doc_id = int(value)
+            self.session.store.document(doc_id)
+        except (TypeError, ValueError, StoreError):
+            return None
+        return doc_id
+
     def step_document(self, direction: int) -> None:
         target = self.documents.neighbour(direction)
         if target is None:
@@ -326,7 +338,41 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def mark_done_and_next(self) -> None:
-        self.session.set_status(Status.DONE)
+        """Ctrl+Enter. With suggestions still pending it asks first: accept them all, reject
+        them all, or go back to them (a document is never done with open questions)."""
+        pending = len(self.session.view.pending()) if self.session.view else 0
+        if pending:
+            self._ask_before_done(pending)
+            return
+        self._finish_document()
+
+    def _ask_before_done(self, pending: int) -> None:
+        text = ("1 suggestion on this document is" if pending == 1 else
+                f"{pending} suggestions on this document are") + " not decided yet."
+        box = QMessageBox(QMessageBox.Question, "Suggestions still pending", text,
+                          QMessageBox.NoButton, self)
+        box.setObjectName("pendingBeforeDone")
+        box.setTextFormat(Qt.PlainText)
+        box.setInformativeText("Decide them all before marking the document done?")
+        accept = box.addButton("&Accept All and Finish", QMessageBox.AcceptRole)
+        reject = box.addButton("&Reject All and Finish", QMessageBox.DestructiveRole)
+        box.addButton(QMessageBox.Cancel)
+        box.setDefaultButton(QMessageBox.Cancel)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+
+        def chosen(button) -> None:
+            if button in (accept, reject):
+                if self.session.decide_all(accept=button is accept):
+                    self._finish_document()
+            else:
+                self.view.setFocus()
+
+        box.buttonClicked.connect(chosen)
+        box.open()
+
+    def _finish_document(self) -> None:
+        if not self.session.set_status(Status.DONE):
+            return
         following = self.documents.neighbour(1)
         if following is not None:
             self.open_document(following)
@@ -379,12 +425,16 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         span = self.session.selected()
         if span is None:
+            # an undo or a delete took the span away: stop describing it
+            if self.statusBar().currentMessage() == self._described:
+                self.statusBar().clearMessage()
             return
         text = span.text_in(self.session.view.doc.text)
         what = "suggested " if self.session.view.is_suggestion(span) else ""
         hint = ("Enter accepts, X rejects, a label key relabels" if what
                 else "a label key relabels, Delete deletes, Alt+arrows resize")
-        self.statusBar().showMessage(f"{what}{span.label} “{text[:60]}” — {hint}", 8000)
+        self._described = f"{what}{span.label} “{text[:60]}” — {hint}"
+        self.statusBar().showMessage(self._described, 8000)
 
     def cancel(self) -> None:
         """Escape steps back one thing at a time: the role being picked, the selection, then

@@ -19,7 +19,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotator import edits, lexicon, operations
+from annotator import edits, journal, lexicon, operations
 from annotator.gui.undo import EditCommand
 from annotator.journal import perform
 from annotator.model import (
@@ -173,6 +173,7 @@ class Session(QObject):
         self.selected_id = self.event_id = None
         self.set_pending_role(None)
         self._load()
+        self._restore_history(doc_id)
         QTimer.singleShot(0, self, self._warm_tokens)  # after the first paint
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
@@ -184,6 +185,25 @@ class Session(QObject):
         document opens with the suggestions as they were."""
         with suppress(sqlite3.OperationalError, StoreError):
             lexicon.refresh(self.store, [doc_id])
+
+    def _restore_history(self, doc_id: int) -> None:
+        """The undo history is the annotator's on this document, as the journal keeps it: it
+        survives switching documents, closing the window and restarting the program."""
+        stack = self.undo_stack
+        stack.clear()
+        try:
+            kept = journal.history(self.store, self.annotator, doc_id)
+        except (StoreError, sqlite3.DatabaseError, KeyError, ValueError) as exc:
+            self.message.emit(f"The undo history of this document could not be read: {exc}")
+            return
+        commands = [EditCommand(edit, doc_id, entry.id)
+                    for entry, edit in kept.undo + kept.redo[::-1]]
+        for command in commands:
+            stack.push(command)  # already applied: push's redo() does nothing
+        for command in commands[len(kept.undo):]:
+            command.settled = True  # moving the index back "undoes" them: they are undone
+        stack.setIndex(len(kept.undo))
+        stack.setClean()
 
     def _warm_tokens(self) -> None:
         if self.view is None:
@@ -271,8 +291,6 @@ class Session(QObject):
         if not 0 <= index + min(direction, 0) < stack.count():
             return False
         command = stack.command(index + min(direction, 0))
-        if command.doc_id != self.doc_id:
-            self.open_document(command.doc_id)
         action = "undo" if direction < 0 else "redo"
         verb = "Not undone" if direction < 0 else "Not redone"
         if self._write(command.edit, action, f"{verb} ({command.text()})",
@@ -334,8 +352,9 @@ class Session(QObject):
             return None
         current = self.selected()
         order = [(s.start, -s.end, s.id) for s in spans]
+        # without a selection, a span that starts at `position` is the next one, not skipped
         here = ((current.start, -current.end, current.id) if current
-                else (position, 1, 0) if direction > 0 else (position, -10**9, 0))
+                else (position, -10**12, 0))
         i = bisect_right(order, here) if direction > 0 else bisect_left(order, here) - 1
         return spans[i] if 0 <= i < len(spans) else None
 

@@ -190,3 +190,18 @@ def test_gui_undo_works_after_closing_and_reopening_the_project(qtbot, window, p
     assert [s.start for s in stored(project)[1]] == [start]
     again.close()
     again.session.store.close()
+
+
+def test_gui_undo_of_mark_done_shows_the_document_in_progress_again(qtbot, window, project):
+    doc_id = window.session.doc_id
+    key(window, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)
+    QTest.keyClick(window, Qt.Key_Return, Qt.ControlModifier)
+    assert window.progress_label.text() == "1 of 4 documents done"
+    QTest.keyClick(window, Qt.Key_PageUp, Qt.ControlModifier)
+    assert window.session.doc_id == doc_id
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)     # undo "Mark done"
+    with Store(project) as store:
+        assert store.status(doc_id, "alice") is Status.IN_PROGRESS
+    assert window.progress_label.text() == "0 of 4 documents done"
+    row = next(r for r in window.documents.model.rows if r.id == doc_id)
+    assert row.status is Status.IN_PROGRESS

@@ -20,8 +20,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator import edits, journal, lexicon, operations
+from annotator.changes import ChangeSet
 from annotator.gui.undo import EditCommand
-from annotator.journal import perform
+from annotator.journal import Performed, perform
 from annotator.model import (
     GOLD,
     SUGGESTIONS,
@@ -243,7 +244,7 @@ class Session(QObject):
 
     # --- edits: the one guarded path for apply, undo and redo ------------------------------
     def _write(self, edit: edits.Edit, action: str, refused: str, *, doc_id: int | None,
-               entry_of: int | None = None) -> int | None:
+               entry_of: int | None = None) -> Performed | None:
         """Apply, undo or redo `edit` through `journal.perform` (the edit and its journal row
         in one transaction, a replay checked against the file first). The journal row's id, or
         None with the reason in the status bar if the store refused: then nothing was written,
@@ -260,7 +261,7 @@ class Session(QObject):
         except sqlite3.OperationalError as exc:  # locked by another program, disk full...
             self.message.emit(f"{refused}, nothing changed: {exc}")
             return None
-        return done.entry_id
+        return done
 
     def apply(self, edit: edits.Edit, select: Callable[[edits.Edit], int | None] | None = None,
               doc_id: int | None = None, operation: str | None = None) -> bool:
@@ -269,12 +270,12 @@ class Session(QObject):
         doc_id = doc_id or self.doc_id
         if operation:
             edit.operation = operation
-        entry_id = self._write(edit, "apply", "Not saved", doc_id=doc_id)
-        if entry_id is None:
+        done = self._write(edit, "apply", "Not saved", doc_id=doc_id)
+        if done is None:
             return False
-        self.undo_stack.push(EditCommand(edit, doc_id, entry_id))
+        self.undo_stack.push(EditCommand(edit, doc_id, done.entry_id))
         self._mark_started(doc_id)
-        self._changed(edit, select)
+        self._changed(edit, done.changes, select)
         return True
 
     def undo(self) -> bool:
@@ -293,12 +294,13 @@ class Session(QObject):
         command = stack.command(index + min(direction, 0))
         action = "undo" if direction < 0 else "redo"
         verb = "Not undone" if direction < 0 else "Not redone"
-        if self._write(command.edit, action, f"{verb} ({command.text()})",
-                       doc_id=command.doc_id, entry_of=command.entry_id) is None:
+        done = self._write(command.edit, action, f"{verb} ({command.text()})",
+                           doc_id=command.doc_id, entry_of=command.entry_id)
+        if done is None:
             return False
         command.settled = True
         stack.setIndex(index + direction)
-        self._changed(command.edit)
+        self._changed(command.edit, done.changes)
         return True
 
     def _mark_started(self, doc_id: int) -> None:
@@ -308,10 +310,13 @@ class Session(QObject):
             self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             self.statusChanged.emit(doc_id)
 
-    def _changed(self, edit: edits.Edit,
+    def _changed(self, edit: edits.Edit, changes: ChangeSet,
                  select: Callable[[edits.Edit], int | None] | None = None) -> None:
-        """Reload, then choose what to select: `select` sees the document as the edit left it."""
-        self._load(edit.span_ids())
+        """Reload what `changes` says the edit touched, then choose what to select: `select`
+        sees the document as the edit left it."""
+        self._load(set(changes.spans))
+        for doc_id in sorted({d for d, who in changes.statuses if who == self.annotator}):
+            self.statusChanged.emit(doc_id)
         chosen = select(edit) if select else self.selected_id
         self.saved.emit(datetime.now().strftime("Saved %H:%M:%S"))
         if self.event_id not in self.view.by_id:

@@ -183,9 +183,30 @@ def _lexicon(db: sqlite_utils.Database) -> None:
     )
 
 
+def _models(db: sqlite_utils.Database) -> None:
+    """Models trained on the project (`annotator.model_registry`)."""
+    db.execute(
+        """
+        CREATE TABLE models (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL,
+            trained_from TEXT NOT NULL,      -- the layer it learned from
+            base TEXT NOT NULL,              -- the pipeline it started from, or 'blank'
+            trained_at TEXT NOT NULL,
+            steps INTEGER NOT NULL,
+            seconds REAL NOT NULL,
+            scores TEXT NOT NULL,            -- JSON: evaluation on the held-out documents
+            train_documents TEXT NOT NULL,   -- JSON list of document ids
+            held_out TEXT NOT NULL           -- JSON list of document ids (dev split)
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
-    _lexicon,
+    _lexicon, _models,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

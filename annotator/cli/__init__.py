@@ -12,6 +12,7 @@ from annotator.cli import (
     exchange,  # noqa: F401  (registers import, export)
     gui,  # noqa: F401  (registers gui, and the GUI as default)
     lexicon,  # noqa: F401  (registers lexicon)
+    model_loop,  # noqa: F401  (registers train, evaluate, models)
     nlp,  # noqa: F401  (registers preannotate)
     team,  # noqa: F401  (registers agreement, split, merge, adjudicate)
     telemetry,  # noqa: F401  (registers report, experiment)

@@ -19,6 +19,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from annotator.model_registry import find
 from annotator.store import Store
 
 #: Tried in this order when neither the user nor the project names a model.
@@ -123,6 +124,17 @@ def resolve_pipeline(explicit: str | Path | None = None, configured: str | None 
 
 def project_pipeline(store: Store, explicit: str | Path | None = None, *,
                      fallback_blank: bool = True) -> Pipeline:
-    """`resolve_pipeline` with the project's configured model (the store setting `model`)."""
-    return resolve_pipeline(explicit, store.get_setting(MODEL_SETTING),
+    """`resolve_pipeline` with the project's configured model (the store setting `model`); a
+    name of a model trained on the project (`annotator train`, table `models`) stands for its
+    folder."""
+    return resolve_pipeline(registered_path(store, explicit),
+                            registered_path(store, store.get_setting(MODEL_SETTING)),
                             fallback_blank=fallback_blank)
+
+
+def registered_path(store: Store, name: str | Path | None) -> str | Path | None:
+    """The folder of the project's model called `name`, else `name` unchanged."""
+    if not name or Path(name).exists():
+        return name
+    model = find(store, str(name))
+    return model.path if model is not None else name

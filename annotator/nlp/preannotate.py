@@ -35,6 +35,8 @@ from annotator.store import Analysis, Store
 #: progress(done, total) before the first batch and after each committed one; returning False
 #: cancels the run.
 ARGUMENT_ORIGIN = "rule:arguments"
+#: where a trained event-trigger component (spancat) puts its triggers
+TRIGGER_SPANS_KEY = "events"
 
 
 @dataclass
@@ -97,17 +99,36 @@ class DocumentAnalyser:
             mentions.append(EntityMention(ent.start, ent.end, label))
             spans.append(Span(doc_id, ent.start_char, ent.end_char, label, SUGGESTIONS,
                               SpanKind.ENTITY, self.entity_origin))
-        found = self.triggers(doc)
-        for trigger in found:
-            span = doc[trigger.start:trigger.end]
-            spans.append(Span(doc_id, span.start_char, span.end_char, trigger.event,
-                              SUGGESTIONS, SpanKind.TRIGGER, trigger.rule.origin))
-        events = [(t.start, t.end, self.schema.events[t.event]) for t in found]
+        found = [(t.start, t.end, t.event, t.rule.origin, None) for t in self.triggers(doc)]
+        found += self._model_triggers(doc, {(start, end, event) for start, end, event, *_
+                                            in found})
+        for start, end, event, origin, score in found:
+            span = doc[start:end]
+            spans.append(Span(doc_id, span.start_char, span.end_char, event,
+                              SUGGESTIONS, SpanKind.TRIGGER, origin, score=score))
+        events = [(start, end, self.schema.events[event]) for start, end, event, *_ in found]
         offset = len(mentions)
         arguments = [(offset + t, role, e, None)
                      for t, role, e in link_arguments(doc, events, mentions)]
         return Analysis(doc_id, self.pipeline.identity, tokens, sentences, spans, arguments,
                         ARGUMENT_ORIGIN)
+
+
+    def _model_triggers(self, doc: Doc, known: set[tuple[int, int, str]]) -> list[tuple]:
+        """Triggers from a trained event-trigger component (`annotator train`: spans under
+        `doc.spans["events"]` with their probabilities), where the rules found none."""
+        group = doc.spans.get(TRIGGER_SPANS_KEY) if doc.spans else None
+        if group is None:
+            return []
+        scores = group.attrs.get("scores")
+        found = []
+        for i, span in enumerate(group):
+            if span.label_ not in self.schema.events or \
+                    (span.start, span.end, span.label_) in known:
+                continue
+            score = round(float(max(scores[i].ravel())), 4) if scores is not None else None
+            found.append((span.start, span.end, span.label_, self.entity_origin, score))
+        return found
 
 
 def _texts(store: Store, ids: list[int], max_length: int) -> Iterator[tuple[str, int]]:

@@ -8,13 +8,25 @@ rather than misread.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
 
 
+def _script(db: sqlite_utils.Database, sql: str) -> None:
+    """Run several statements inside the caller's transaction (`executescript` would commit
+    it first, so a program killed while creating a project could leave half a schema)."""
+    statement = ""
+    for line in sql.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
 def _v1_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    _script(db,
         """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE documents (
@@ -70,7 +82,28 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         );
         """
     )
-    db["documents"].enable_fts(["name", "text"], create_triggers=True, tokenize="porter")
+    # what sqlite-utils' enable_fts(["name", "text"], create_triggers=True, tokenize="porter")
+    # writes, run in this transaction
+    _script(db,
+        """
+        CREATE VIRTUAL TABLE "documents_fts" USING FTS5 (
+            "name", "text", tokenize='porter', content="documents"
+        );
+        CREATE TRIGGER "documents_ai" AFTER INSERT ON "documents" BEGIN
+          INSERT INTO "documents_fts" (rowid, "name", "text")
+            VALUES (new.rowid, new."name", new."text");
+        END;
+        CREATE TRIGGER "documents_ad" AFTER DELETE ON "documents" BEGIN
+          INSERT INTO "documents_fts" ("documents_fts", rowid, "name", "text")
+            VALUES('delete', old.rowid, old."name", old."text");
+        END;
+        CREATE TRIGGER "documents_au" AFTER UPDATE ON "documents" BEGIN
+          INSERT INTO "documents_fts" ("documents_fts", rowid, "name", "text")
+            VALUES('delete', old.rowid, old."name", old."text");
+          INSERT INTO "documents_fts" (rowid, "name", "text")
+            VALUES (new.rowid, new."name", new."text");
+        END;
+        """)
 
 
 #: ACE 2005's English event guidelines name the parties of these event types `Entity`.
@@ -215,9 +248,26 @@ class NewerProjectError(RuntimeError):
     pass
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply the migrations this database lacks; returns the version it is at now."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
+def version_of_tables(columns: dict[str, set[str]]) -> int:
+    """The version of a project that lost `PRAGMA user_version` (restored from `.dump`, which
+    does not keep it) and has no `schema_version` setting, judged from its tables and columns
+    (table -> column names). The migrations before the last one recognised are safe to run
+    again."""
+    if "journal" in columns:
+        return MIGRATIONS.index(_journal) + 1
+    if "frame" in columns.get("arguments", set()):
+        return MIGRATIONS.index(_argument_frames) + 1
+    return 1
+
+
+def migrate(db: sqlite_utils.Database, current: int | None = None) -> int:
+    """Apply the migrations this database lacks; returns the version it is at now.
+
+    `current` overrides `PRAGMA user_version` (a project restored from a dump has lost it).
+    Each step also records the version in the `schema_version` setting, which a dump keeps.
+    """
+    if current is None:
+        current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
         raise NewerProjectError(
             f"this project was written by a newer annotator (schema {current}, "
@@ -226,4 +276,11 @@ def migrate(db: sqlite_utils.Database) -> int:
     for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
         step(db)
         db.execute(f"PRAGMA user_version = {number}")
+    recorded = db.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchall()
+    stamped = db.execute("PRAGMA user_version").fetchone()[0]
+    if recorded != [(str(SCHEMA_VERSION),)] or stamped != SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("INSERT INTO settings (key, value) VALUES ('schema_version', ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [str(SCHEMA_VERSION)])
     return SCHEMA_VERSION

@@ -14,9 +14,11 @@ A `Store` belongs to one thread (sqlite3's rule); background work opens its own 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -38,6 +40,16 @@ from annotator.model import (
     Status,
     Token,
     content_hash,
+)
+from annotator.project_file import (
+    FileState,
+    backup_before_migrating,
+    check_writable,
+    checkpoint,
+    close_connection,
+    describe_error,
+    inspect_file,
+    read_only_uri,
 )
 from annotator.schema import Schema, default_schema
 from annotator.store_activity import ActivityRecords
@@ -113,19 +125,44 @@ def _argument(row: Sequence) -> Argument:
 class Store(ProjectOverview, ActivityRecords):
     """A project: documents, their analyses, every layer of annotations, and the schema."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, schema: Schema | None = None):
+    def __init__(self, path: str | Path, *, create: bool = True, schema: Schema | None = None,
+                 readonly: bool = False, check: bool = False):
+        """Open (or, with `create`, start) the project at `path`.
+
+        `readonly`: for commands that only read (stats, export, agreement): the file is opened
+        with SQLite's `mode=ro`, never takes the write lock, and is never created or changed
+        (an older project is first upgraded once). `check`: run `PRAGMA quick_check` first and
+        refuse a damaged file (write commands, before they add to it). The file is recognised
+        before anything is written (`project_file.inspect_file`): someone else's database is
+        refused untouched, and a project is backed up before a migration rewrites it.
+        """
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no such project")
-        is_new = not self.path.exists() or self.path.stat().st_size == 0
+        self.readonly = readonly
+        state = self._recognise(create=create and not readonly)
+        if readonly and (state.version < SCHEMA_VERSION or state.restored):
+            Store(self.path, create=False).close()  # upgrade once, then read
+            state = inspect_file(self.path)
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
+            if readonly:
+                # In a read-only folder no other program can be writing unless a -wal is
+                # there already; without one, SQLite could not make its -shm, so read the
+                # file as it is (immutable)
+                settled = (not os.access(self.path.resolve().parent, os.W_OK)
+                           and not self.path.with_name(self.path.name + "-wal").exists())
+                conn = sqlite3.connect(read_only_uri(self.path, immutable=settled), uri=True,
+                                       isolation_level=None, timeout=30)
+            else:
+                check_writable(self.path)
+                if not state.is_empty and (state.version < SCHEMA_VERSION or state.restored):
+                    backup_before_migrating(self.path, state.version)
+                conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not an annotator project ({exc})") from exc
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
+            raise StoreError(f"{self.path}: {describe_error(exc)}") from None
         self.db = sqlite_utils.Database(conn)
+        self._closer = weakref.finalize(self, close_connection, conn, not readonly)
         self._depth = 0
         self._schema: Schema | None = None
         self._lengths: dict[int, int] = {}
@@ -133,20 +170,75 @@ class Store(ProjectOverview, ActivityRecords):
         #: reported to each
         self._recorders: list[Effect] = []
         try:
-            with self.atomic():
-                migrate(self.db)
-                if is_new or self.get_setting("schema") is None:
-                    self.set_schema(schema or default_schema())
+            if check:
+                self.quick_check()
+            if not readonly:
+                with self.atomic():
+                    migrate(self.db, state.version if state.restored else None)
+                    if state.is_empty or self.get_setting("schema") is None:
+                        self.set_schema(schema or default_schema())
         except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"{self.path}: not an annotator project ({exc})") from exc
-        except NewerProjectError as exc:
-            conn.close()
-            raise StoreError(f"{self.path}: {exc}") from exc
+            self.close()
+            raise StoreError(f"{self.path}: {describe_error(exc)}") from None
+        except (NewerProjectError, StoreError) as exc:
+            self.close()
+            raise StoreError(f"{self.path}: {exc}" if str(self.path) not in str(exc)
+                             else str(exc)) from None
+
+    def _recognise(self, *, create: bool) -> FileState:
+        state = inspect_file(self.path)
+        if state.is_empty and not create:
+            if not state.exists:
+                raise StoreError(f"{self.path}: no such project")
+            raise StoreError(f"{self.path}: an empty file, not a project (left as it is)")
+        if not state.is_empty and not state.is_project:
+            tables = ", ".join(sorted(state.tables)[:5])
+            raise StoreError(f"{self.path}: not an annotator project (a SQLite database with "
+                             f"tables {tables}); it was left untouched")
+        if state.version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: this project was written by a newer annotator (schema "
+                f"{state.version}, this version knows up to {SCHEMA_VERSION}); upgrade "
+                "annotator to open it")
+        return state
 
     # --- life cycle ----------------------------------------------------------------------
     def close(self) -> None:
-        self.db.conn.close()
+        """Checkpoint the write-ahead log into the file and close: the `.db` alone then holds
+        everything (a program that ends without calling this gets the same at exit)."""
+        self._closer()
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the `.db` now (the GUI calls this when idle); False
+        if another program's transaction kept part of it for later."""
+        if self.readonly or self._depth:
+            return False
+        return checkpoint(self.db.conn)
+
+    def hand_on(self) -> None:
+        """Make the file ready to be handed on (mailed, copied, backed up) and close it: the
+        log checkpointed and the file switched to a rollback journal, so there is no `-wal`
+        that a copy could miss; the next program to open it switches back to WAL."""
+        if not self.readonly:
+            checkpoint(self.db.conn)
+            self.db.execute("PRAGMA journal_mode=DELETE")
+        self.close()
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the project (SQLite's
+        `PRAGMA data_version`): compare it to see whether something else wrote meanwhile."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def quick_check(self) -> None:
+        """Refuse a damaged file (SQLite's `PRAGMA quick_check`) with a one-line StoreError."""
+        try:
+            rows = self._q("PRAGMA quick_check")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(describe_error(exc)) from None
+        if rows != [("ok",)]:
+            raise StoreError(f"the project file is damaged ({rows[0][0]}); restore a backup "
+                             "(a .vN-backup.db beside it, or your own), or recover it with "
+                             "`sqlite3 FILE .recover`; nothing was changed")
 
     def __enter__(self) -> Store:
         return self
@@ -163,18 +255,29 @@ class Store(ProjectOverview, ActivityRecords):
         """One transaction; nested calls join the outer one, so compound edits commit once."""
         conn = self.db.conn
         if self._depth == 0:
+            if self.readonly:
+                raise StoreError(f"{self.path}: opened read-only; nothing can be changed")
             conn.execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
             yield
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
-                conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): the original error is
+            # the one to report, not "cannot rollback - no transaction is active"
+            if self._depth == 0 and conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         self._depth -= 1
         if self._depth == 0:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def recording(self) -> Iterator[Effect]:

@@ -113,16 +113,17 @@ def split_project(store: Store, annotators: Sequence[str], overlap: float, outpu
     done = 0
     try:
         for annotator in annotators:
-            with Store(report.files[annotator], schema=store.schema) as target, \
-                    target.atomic():
-                target.set_setting(TEAM_SETTING, json.dumps({
-                    "annotator": annotator, "source": str(store.path), "seed": seed,
-                    "overlap": overlap, "shared_documents": len(report.overlap)}))
-                for doc_id in report.documents[annotator]:
-                    _copy_document(store, doc_id, target, annotator)
-                    done += 1
-                    if progress is not None and progress(done, total) is False:
-                        raise Cancelled()
+            with Store(report.files[annotator], schema=store.schema) as target:
+                with target.atomic():
+                    target.set_setting(TEAM_SETTING, json.dumps({
+                        "annotator": annotator, "source": str(store.path), "seed": seed,
+                        "overlap": overlap, "shared_documents": len(report.overlap)}))
+                    for doc_id in report.documents[annotator]:
+                        _copy_document(store, doc_id, target, annotator)
+                        done += 1
+                        if progress is not None and progress(done, total) is False:
+                            raise Cancelled()
+                target.hand_on()  # the file is mailed on its own: nothing left in a -wal
     except BaseException:
         for path in report.files.values():
             for leftover in (path, path.with_name(path.name + "-wal"),

@@ -425,7 +425,7 @@ def _measure(store: Store, annotators: list[str], labels: list[str] | None,
 def _measure_chunk(path: str, annotators: list[str], labels: list[str] | None,
                    covered: dict[int, list[str]], listed: int | None) -> _Builder:
     """A worker process's share: its own Store, its documents, a partial builder."""
-    with Store(path, create=False) as store:
+    with Store(path, readonly=True) as store:
         return _measure(store, annotators, labels, covered, listed)
 
 

@@ -68,7 +68,9 @@ def user_error(exc: BaseException) -> str | None:
                 return f"{blocker}: is a file, not a folder"
         return f"{where}: {what}" if where else what
     if isinstance(exc, sqlite3.DatabaseError):
-        return f"the project database: {exc}"
+        from annotator.project_file import describe_error
+
+        return f"the project database: {describe_error(exc)}"
     store = sys.modules.get("annotator.store")  # a StoreError means the store was imported
     if store is not None and isinstance(exc, store.StoreError):
         return str(exc)
@@ -157,11 +159,17 @@ app = App(
 
 
 @contextmanager
-def open_project(path: Path, *, create: bool = False) -> Iterator[Store]:
-    """Open a project for a command; closes it at the end (store errors become exit 1)."""
+def open_project(path: Path, *, create: bool = False, readonly: bool = False,
+                 check: bool = False) -> Iterator[Store]:
+    """Open a project for a command; closes it at the end (store errors become exit 1), its
+    write-ahead log checkpointed into the file.
+
+    Commands that only read pass `readonly` (no write lock, nothing created or changed);
+    commands that write pass `check`, so they refuse a damaged file before adding to it.
+    """
     from annotator.store import Store
 
-    store = Store(path, create=create)
+    store = Store(path, create=create, readonly=readonly, check=check)
     try:
         yield store
     finally:

@@ -18,7 +18,7 @@ def stats_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Documents, tokens, annotators, spans per label and layer, events, documents done."""
-    with open_project(project) as store:
+    with open_project(project, readonly=True) as store:
         stats = store.stats()
     if as_json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))

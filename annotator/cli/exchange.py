@@ -76,7 +76,8 @@ def import_command(
     """
     from annotator.formats.exchange import Cancelled, import_files
 
-    with new_project_kept_on_success(project), open_project(project, create=True) as store, \
+    with new_project_kept_on_success(project), \
+            open_project(project, create=True, check=True) as store, \
             progress_bar("reading") as progress:
         try:
             report = import_files(store, paths, format, annotator=annotator,
@@ -121,7 +122,7 @@ def export_command(
         raise fail(f"unknown status {status!r}: use {' or '.join(STATUSES)}")
     if scheme.upper() not in SCHEMES:
         raise fail(f"unknown scheme {scheme!r}: use {', '.join(SCHEMES)}")
-    with open_project(project) as store, progress_bar("exporting") as progress:
+    with open_project(project, readonly=True) as store, progress_bar("exporting") as progress:
         try:
             report = export_project(store, format, output, layer=GOLD if gold else annotator,
                                     status=status, split=split, seed=seed, scheme=scheme,

@@ -145,7 +145,7 @@ def preannotate_command(
     from annotator.nlp.loading import MODEL_SETTING, ModelNotFound, project_pipeline
     from annotator.nlp.preannotate import iter_preannotate
 
-    with open_project(project) as store:
+    with open_project(project, check=True) as store:
         try:
             pipeline = project_pipeline(store, model)
         except ModelNotFound as exc:

@@ -115,7 +115,7 @@ def agreement_command(
     from annotator.agreement.html import render_html
     from annotator.agreement.report import project_agreement
 
-    with open_project(project) as store:
+    with open_project(project, readonly=True) as store:
         names = _annotators(store, annotators)
         wanted = _names(labels)
         if wanted:
@@ -152,7 +152,7 @@ def split_command(
     """One project file per annotator: their share of the documents plus the shared overlap."""
     from annotator.teamwork import split_project
 
-    with open_project(project) as store:
+    with open_project(project, readonly=True) as store:
         names = _names(annotators) or []
         report = split_project(store, names, overlap, output, seed)
     shared = len(report.overlap)
@@ -174,7 +174,7 @@ def merge_command(
     """Bring annotators' layers back, matched by document text; re-merging replaces them."""
     from annotator.teamwork import merge_projects
 
-    with open_project(project) as store:
+    with open_project(project, check=True) as store:
         merged = merge_projects(store, files)
     for item in merged:
         say(f"{item.path}: {', '.join(item.layers) or 'no annotator layer'} on "
@@ -194,7 +194,7 @@ def adjudicate_command(
     from annotator.adjudication import adjudicate_documents
     from annotator.agreement.collect import comparison_documents
 
-    with open_project(project) as store:
+    with open_project(project, check=True) as store:
         names = _annotators(store, annotators)
         if len(names) < 2:
             raise fail("adjudication needs two or more annotators")

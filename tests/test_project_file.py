@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from annotator import edits
+from annotator import operations
 from annotator.cli import app
 from annotator.journal import perform
 from annotator.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -61,14 +61,14 @@ def test_project_file_a_program_ending_without_close_leaves_a_self_contained_db(
     project = tmp_path / "project.db"
     program = (
         "import sys\n"
-        "from annotator import edits\n"
+        "from annotator import operations\n"
         "from annotator.journal import perform\n"
         "from annotator.model import Document\n"
         "from annotator.store import Store\n"
         f"store = Store({str(project)!r})\n"
         "doc = store.add_documents([Document('d', 'Mike Pompeo met Kim in New York.')]).added[0]\n"
         "for start in range(0, 20, 2):\n"
-        "    perform(store, edits.new_span(doc, start, start + 2, 'ORG', 'alice'),"
+        "    perform(store, operations.new_span(doc, start, start + 2, 'ORG', 'alice'),"
         " annotator='alice')\n"
         "reader = Store(sys.argv[1], readonly=True)  # a second connection, open at exit too\n"
         "sys.exit(0)\n"
@@ -82,7 +82,7 @@ def test_project_file_checkpoint_empties_the_log_while_the_store_stays_open(tmp_
     project = tmp_path / "project.db"
     with Store(project) as store:
         doc = store.add_documents([Document("d", "Some text here.")]).added[0]
-        perform(store, edits.new_span(doc, 0, 4, "ORG", "alice"), annotator="alice")
+        perform(store, operations.new_span(doc, 0, 4, "ORG", "alice"), annotator="alice")
         assert store.checkpoint() is True
         assert spans_in(copy_db_only(project, tmp_path)) == 1
         assert project.with_name("project.db-wal").stat().st_size == 0

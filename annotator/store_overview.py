@@ -98,3 +98,19 @@ class ProjectOverview:
                 "GROUP BY t.layer ORDER BY t.layer")),
             "done": {name: done.get(name, 0) for name in self.annotators()},
         }
+
+    def rejected_rows(self, doc_ids: list[int], layer: str) -> list[tuple]:
+        """(document_id, kind, start, end, label) of the spans `layer` rejected on `doc_ids`:
+        the decisions exports that can say "not this" (Prodigy's `answer: reject`) write."""
+        if not doc_ids:
+            return []
+        return self._q(
+            "SELECT document_id, kind, start_char, end_char, label FROM spans WHERE layer = ? "
+            f"AND decision = ? AND document_id IN ({','.join('?' * len(doc_ids))}) "
+            "ORDER BY document_id, start_char, end_char DESC, id",
+            [layer, Decision.REJECTED.value, *doc_ids])
+
+    def decided_ids(self, layer: str) -> set[int]:
+        """Documents on which `layer` holds any span, rejected decisions included."""
+        return {r[0] for r in self._q("SELECT DISTINCT document_id FROM spans WHERE layer = ?",
+                                      [layer])}

@@ -55,7 +55,7 @@ def test_formats_jsonl_export_is_a_prodigy_task_with_tokens_spans_and_events(sto
     task = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert task["text"] == text and task["answer"] == "accept"
     assert task["meta"] == {"source": "wapo", "name": "d1"}
-    assert task["_input_hash"] == input_hash(text) and isinstance(task["_task_hash"], int)
+    assert task["_input_hash"] == input_hash({"text": text}) and isinstance(task["_task_hash"], int)
     assert task["_annotator_id"] == "alice"
     assert task["tokens"][3] == {"text": "Kim", "start": 17, "end": 20, "id": 3, "ws": True}
     # token_end is inclusive, as in Prodigy

@@ -46,7 +46,14 @@ from annotator.formats.context import (
     ImportContext,
     extended_schema,
 )
-from annotator.formats.records import Record, letters, moved_onto, record_from_rows
+from annotator.formats.records import (
+    KINDS,
+    Mention,
+    Record,
+    letters,
+    moved_onto,
+    record_from_rows,
+)
 from annotator.formats.registry import FORMATS, PLAIN_FORMATS, detect_format
 from annotator.importing import check_document, check_string, expand_paths, shown
 from annotator.model import (
@@ -114,6 +121,8 @@ class ImportReport:
     documents_matched: int = 0
     spans_added: int = 0
     arguments_added: int = 0
+    #: rejected decisions (Prodigy's `answer: reject`) written as tombstones
+    rejections_added: int = 0
     #: layer -> documents that received annotations in it
     layers: dict[str, int] = field(default_factory=dict)
     labels_added: list[str] = field(default_factory=list)
@@ -141,7 +150,9 @@ class ImportReport:
             lines.append(f"layer {layer!r}: annotations on {plural(n, 'document')}")
         if self.layers:
             lines.append(f"added {plural(self.spans_added, 'span')} and "
-                         f"{plural(self.arguments_added, 'event argument')}")
+                         f"{plural(self.arguments_added, 'event argument')}"
+                         + (f", and {plural(self.rejections_added, 'rejected span')} (kept as "
+                            "decisions, not annotations)" if self.rejections_added else ""))
         if self.labels_added:
             lines.append("added to the project schema: " + ", ".join(self.labels_added))
         if self.repeats:
@@ -186,7 +197,8 @@ def select_documents(store: Store, layer: str, status: str = "done") -> list[int
         if layer == GOLD:
             chosen |= {d for d in annotated if d not in statuses}
     else:
-        chosen = annotated | {d for d, s in statuses.items() if s is not Status.TODO}
+        chosen = store.decided_ids(layer) | {d for d, s in statuses.items()
+                                             if s is not Status.TODO}
     return sorted(chosen)
 
 
@@ -206,10 +218,20 @@ def layer_records(store: Store, ids: Iterable[int], layer: str, *,
         for row in argument_rows:
             arguments.setdefault(row[0], []).append(row)
         offsets = store.token_offsets(batch) if tokens else {}
+        rejected: dict[int, list[Mention]] = {}
+        for doc_id, kind, start, end, label in store.rejected_rows(batch, layer):
+            rejected.setdefault(doc_id, []).append(Mention(start, end, label, KINDS[kind]))
+        statuses = store.statuses(layer)
         for doc_id in batch:
-            yield record_from_rows(store.document(doc_id), spans.get(doc_id, []),
-                                   arguments.get(doc_id, []), layer, offsets.get(doc_id),
-                                   store.sentences(doc_id) if tokens else None)
+            record = record_from_rows(store.document(doc_id), spans.get(doc_id, []),
+                                      arguments.get(doc_id, []), layer, offsets.get(doc_id),
+                                      store.sentences(doc_id) if tokens else None)
+            record.rejected = rejected.get(doc_id, [])
+            # a document the annotator has not marked done holds decisions, not a complete
+            # annotation (gold without a status counts as done, as `select_documents` says)
+            record.partial = statuses.get(doc_id, Status.DONE if layer == GOLD else Status.TODO) \
+                is not Status.DONE
+            yield record
 
 
 def split_ids(ids: Sequence[int], dev_fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -374,7 +396,7 @@ def check_record(record: Record) -> None:
             raise InputError(f"the annotator name must be a string, not {shown(record.layer)}",
                              record.source)
         check_string(record.layer, "the annotator name", record.source)
-    for mention in record.spans:
+    for mention in record.spans + record.rejected:
         if not isinstance(mention.label, str):
             raise InputError(f"a span label must be a string, not {shown(mention.label)}",
                              record.source)
@@ -456,16 +478,18 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
         if record.tokens and store.analysis_model(doc_id) is None:
             store.set_tokens(doc_id, f"import:{fmt}", [Token(*t) for t in record.tokens],
                              record.sentences or [])
-        if record.annotated:
+        if record.annotated or record.partial:
             layer = annotator or record.layer or IMPORTED
             if layer == SUGGESTIONS:
                 raise InputError("names the suggestions layer as its annotator; pass "
                                  "--annotator", record.source)
             _attach(store, doc_id, record, layer, f"import:{fmt}", report)
-            store.set_status(doc_id, layer, Status.DONE)
+            _reject(store, doc_id, record.rejected, layer, f"import:{fmt}", report)
+            if record.annotated:
+                store.set_status(doc_id, layer, Status.DONE)
             layer_docs.setdefault(layer, set()).add(doc_id)
             report.layers[layer] = len(layer_docs[layer])
-            for mention in record.spans:
+            for mention in record.spans + record.rejected:
                 known = schema.events if mention.kind is SpanKind.TRIGGER else schema.entities
                 if mention.label not in known:
                     new_labels[mention.label] = mention.kind
@@ -476,6 +500,28 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
 def _place(record: Record) -> str:
     """Where a record came from, short: `file.jsonl:3`, `d.spacy: document 2`, `a.ann`."""
     return Path(record.source).name if record.source else record.name
+
+
+def _reject(store: Store, doc_id: int, mentions: Sequence[Mention], layer: str, origin: str,
+            report: ImportReport) -> None:
+    """Rejected decisions: each a tombstone in `layer` on a suggestion at that place (the
+    suggestion is added when the project has none), as a rejection in the workbench makes."""
+    if not mentions:
+        return
+    suggested = {s.key: s.id for s in store.spans(doc_id, SUGGESTIONS)}
+    decided = {s.suggestion_id for s in store.spans(doc_id, layer)}
+    for mention in mentions:
+        key = (mention.start, mention.end, mention.label, mention.kind)
+        if key not in suggested:
+            suggested[key] = store.add_span(StoredSpan(
+                doc_id, mention.start, mention.end, mention.label, SUGGESTIONS, mention.kind,
+                origin=origin, decision=Decision.SUGGESTED)).id
+        if suggested[key] not in decided:
+            decided.add(suggested[key])
+            store.add_span(StoredSpan(doc_id, mention.start, mention.end, mention.label, layer,
+                                      mention.kind, origin=origin, decision=Decision.REJECTED,
+                                      suggestion_id=suggested[key]))
+            report.rejections_added += 1
 
 
 def _attach(store: Store, doc_id: int, record: Record, layer: str, origin: str,

@@ -67,6 +67,11 @@ class Record:
     source: str = ""
     #: the reader rebuilt the text from tokens (CoNLL), so its whitespace is not the original's
     rebuilt: bool = False
+    #: spans the annotator rejected (decided are not annotations): Prodigy's `answer: reject`
+    rejected: list[Mention] = field(default_factory=list)
+    #: decisions about some spans, not a complete annotation (Prodigy's binary `ner.teach`
+    #: answers): written, but the document is not marked done
+    partial: bool = False
     _index: dict[Mention, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -107,7 +112,7 @@ class Record:
             self.spans.append(mention)
         return found
 
-    def content(self) -> tuple[frozenset, frozenset]:
+    def content(self) -> tuple[frozenset, frozenset, frozenset]:
         """What two records must agree on to hold the same annotations (order-free): the spans,
         and the events, each a trigger with the multiset of its (role, argument) pairs (frame
         numbers themselves are not content: frames 0 and 2 are the same two events as 0 and 1).
@@ -115,7 +120,7 @@ class Record:
         spans = frozenset(self.spans)
         events = Counter((self.spans[i], frozenset(Counter(pairs).items()))
                          for i, _frame, pairs in self.frames() if pairs)
-        return spans, frozenset(events.items())
+        return spans, frozenset(events.items()), frozenset(self.rejected)
 
 
 KINDS = {kind.value: kind for kind in SpanKind}
@@ -173,7 +178,7 @@ def moved_onto(record: Record, text: str) -> Record:
     rank = {position: n for n, position in enumerate(ours)}
     moved = Record(record.name, text, record.meta, annotated=record.annotated,
                    layer=record.layer, source=record.source,
-                   arguments=list(record.arguments))
+                   arguments=list(record.arguments), partial=record.partial)
     moved.spans = [Mention(theirs[rank[m.start]], theirs[rank[m.end - 1]] + 1, m.label, m.kind)
                    for m in record.spans]
     return moved

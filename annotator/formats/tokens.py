@@ -170,7 +170,7 @@ def aligned(record: Record, notes: Notes) -> tuple[Record, Tokenised]:
     kept: dict[int, int] = {}
     clean = Record(record.name, record.text, record.meta, tokens=record.tokens,
                    sentences=record.sentences, annotated=record.annotated, layer=record.layer,
-                   source=record.source)
+                   source=record.source, partial=record.partial)
     for i, mention in enumerate(record.spans):
         fitted = trimmed(mention, record.text)
         if fitted is None:
@@ -184,6 +184,10 @@ def aligned(record: Record, notes: Notes) -> tuple[Record, Tokenised]:
             clean.link(kept[trigger], role, kept[argument], frame)
         else:
             notes.add("event arguments dropped with a whitespace-only span", where)
-    tokenised = tokenise(clean, clean.spans)
+    for mention in record.rejected:
+        fitted = trimmed(mention, record.text)
+        if fitted is not None:
+            clean.rejected.append(fitted)
+    tokenised = tokenise(clean, clean.spans + clean.rejected)
     notes.add("tokens split at a span boundary so that no span shifts", where, tokenised.cuts)
     return clean, tokenised

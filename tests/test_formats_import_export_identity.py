@@ -56,6 +56,15 @@ def _held(store: Store, layer: str) -> tuple[Record, Status]:
     return record, store.status(doc_id, layer)
 
 
+def _jsonl_through_projects(lines: list[dict], fmt: str) -> tuple[tuple, tuple, Status, Status]:
+    """`_through_projects` for a JSONL file of `lines`."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        source = folder / "in.jsonl"
+        source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        return _through_projects(folder, source, fmt, "out.jsonl")
+
+
 def _through_projects(folder: Path, source: Path, fmt: str,
                       exported: str) -> tuple[tuple, tuple, Status, Status]:
     """(content in the first project, in the second, their statuses)."""
@@ -88,13 +97,8 @@ def test_identity_brat_with_shared_triggers_and_a_macro_conf(record):
 @SETTINGS
 @given(records())
 def test_identity_prodigy_ner_manual(record):
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        source = folder / "in.jsonl"
-        source.write_text(json.dumps(task(record, ExportContext(default_schema()))) + "\n",
-                          encoding="utf-8")
-        held, again, status, status_again = _through_projects(folder, source, "jsonl",
-                                                              "out.jsonl")
+    held, again, status, status_again = _jsonl_through_projects(
+        [task(record, ExportContext(default_schema()))], "jsonl")
     assert held == again == record.content()
     assert status is status_again is Status.DONE
 
@@ -112,12 +116,7 @@ def test_identity_prodigy_ner_teach(record, data):
               "spans": [{"start": m.start, "end": m.end, "label": m.label,
                          "score": data.draw(st.floats(0, 1))}]}
              for m in entities]
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        source = folder / "teach.jsonl"
-        source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-        held, again, status, status_again = _through_projects(folder, source, "jsonl",
-                                                              "out.jsonl")
+    held, again, status, status_again = _jsonl_through_projects(lines, "jsonl")
     expected = Record("doc", record.text, spans=[m for m in entities if m not in rejected],
                       rejected=list(rejected))
     assert held == again == expected.content()
@@ -127,14 +126,8 @@ def test_identity_prodigy_ner_teach(record, data):
 @SETTINGS
 @given(records())
 def test_identity_doccano(record):
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        source = folder / "in.jsonl"
-        line = {"text": record.text, "label": [[m.start, m.end, m.label]
-                                               for m in record.entities]}
-        source.write_text(json.dumps(line) + "\n", encoding="utf-8")
-        held, again, status, status_again = _through_projects(folder, source, "doccano",
-                                                              "out.jsonl")
+    line = {"text": record.text, "label": [[m.start, m.end, m.label] for m in record.entities]}
+    held, again, status, status_again = _jsonl_through_projects([line], "doccano")
     assert held == again == Record("doc", record.text, spans=record.entities).content()
     assert status is status_again is Status.DONE
 

@@ -165,5 +165,9 @@ def test_gui_curated_gold_marked_done_exports_like_a_layer(qtbot, window, review
     dialog.accept()
     qtbot.waitUntil(lambda: (tmp_path / "gold.jsonl").exists(), timeout=10000)
     record = json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))
-    spans = {(record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"]}
+    spans = {(record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"]
+             if s.get("answer", "accept") == "accept"}
     assert spans == {("Pompeo", "PERSON"), ("Mike Pompeo", "PERSON"), ("New York", "GPE")}
+    # the versions not taken go out as Prodigy's rejected spans, not as annotations
+    assert {(record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"]
+            if s.get("answer") == "reject"} == {("Kim Yong-chol", "PERSON"), ("New York", "LOC")}

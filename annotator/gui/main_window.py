@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
         s.pendingRoleChanged.connect(self._pending_role_changed)
         s.annotatorChanged.connect(lambda _name: self._annotator_changed())
         s.documentOpened.connect(self._document_opened)
+        s.projectChanged.connect(self._project_changed)
         s.selectionChanged.connect(self._selection_changed)
 
     # --- documents ---------------------------------------------------------------------------
@@ -378,6 +379,13 @@ class MainWindow(QMainWindow):
             self.open_document(following)
         else:
             self.statusBar().showMessage("Done — that was the last document in the list", 5000)
+
+    def _project_changed(self) -> None:
+        """Another window or program wrote: statuses and pending counts may have moved."""
+        self.documents.reload()
+        self._update_progress()
+        self.statusBar().showMessage("Shown afresh: another window or program changed this "
+                                     "project", 5000)
 
     def _update_progress(self) -> None:
         done, total = self.documents.counts()
@@ -544,7 +552,7 @@ class MainWindow(QMainWindow):
     def reload_project(self) -> None:
         """After a background job changed the file: fresh list, fresh view of the document."""
         doc_id = self.session.doc_id
-        self.session.undo_stack.clear()  # the job may have changed what the history points at
+        self.session.seen_outside_changes()  # this re-read covers what the job wrote
         self.session.store.reread_schema()  # an import may have added labels
         if self._add_label_actions():
             self._fill_label_menus()

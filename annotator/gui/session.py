@@ -8,6 +8,7 @@ store themselves, so undo, the "saved" indicator and the repaint can never disag
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from bisect import bisect_left, bisect_right
@@ -41,6 +42,8 @@ WORD = re.compile(r"\w+|[^\w\s]")
 #: how long a key press may wait for another program writing to the project: past this the
 #: edit is refused with a message, rather than the window freezing for the store's 30 s
 LOCK_WAIT_SECONDS = 2.0
+#: how often an idle window looks whether another window or program wrote to the project
+WATCH_MS = 1000
 
 
 @dataclass
@@ -125,6 +128,21 @@ class DocumentView:
         return None
 
 
+def _acting(method):
+    """An intent that looks at the file first: when another window or program changed the
+    span it would act on, the span is shown afresh and nothing is written (the person sees
+    what is there now and decides again)."""
+    @functools.wraps(method)
+    def act(self: Session, *args, **kwargs):
+        before = self.selected()
+        if self.sync() and before is not None and self.view.by_id.get(before.id) != before:
+            self.message.emit("Not changed: another window or program changed this span; "
+                              "it is shown as it is now")
+            return False
+        return method(self, *args, **kwargs)
+    return act
+
+
 class Session(QObject):
     documentOpened = Signal(int)
     annotationsChanged = Signal()
@@ -134,6 +152,9 @@ class Session(QObject):
     message = Signal(str)
     pendingRoleChanged = Signal(str)
     annotatorChanged = Signal(str)
+    #: another connection (a second window, the CLI, a job) wrote to the project; the open
+    #: document is shown afresh already, lists and counts should re-read
+    projectChanged = Signal()
 
     def __init__(self, store: Store, annotator: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -151,6 +172,13 @@ class Session(QObject):
         #: the annotator's layer on the open document as stored, kept so that an edit re-reads
         #: only the spans it wrote: re-reading a thousand spans per key press costs milliseconds
         self._layer: dict[int, Span] = {}
+        #: SQLite's `PRAGMA data_version` as last seen: it moves when another connection
+        #: commits, never for this one's own writes
+        self._data_version = self._read_data_version()
+        self.watch = QTimer(self)
+        self.watch.setInterval(WATCH_MS)
+        self.watch.timeout.connect(self.sync)
+        self.watch.start()
 
     # --- documents ---------------------------------------------------------------------------
     @property
@@ -205,6 +233,41 @@ class Session(QObject):
             command.settled = True  # moving the index back "undoes" them: they are undone
         stack.setIndex(len(kept.undo))
         stack.setClean()
+
+    # --- other windows and programs ----------------------------------------------------------
+    def _read_data_version(self) -> int | None:
+        try:
+            return self.store.db.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:  # closed, or busy at this instant: look again later
+            return None
+
+    def sync(self) -> bool:
+        """Look whether another window or program wrote to the project since this window last
+        looked; if so, show the open document afresh (its suggestions, the annotator's layer,
+        the undo history the journal now holds) and tell the lists. True if something changed.
+        Runs on a short timer and before every edit."""
+        version = self._read_data_version()
+        if version is None or version == self._data_version:
+            return False
+        self._data_version = version
+        if self.view is not None:
+            doc_id = self.doc_id
+            self._suggestions = (Annotations() if self.annotator == GOLD
+                                 else self.store.annotations(doc_id, SUGGESTIONS))
+            self._load()
+            self._restore_history(doc_id)
+            if self.event_id not in self.view.by_id:
+                self.event_id = None
+            if self.selected_id not in self.view.by_id:
+                self.selected_id = None
+            self.annotationsChanged.emit()
+            self.selectionChanged.emit()
+        self.projectChanged.emit()
+        return True
+
+    def seen_outside_changes(self) -> None:
+        """This window has re-read the project itself (after its own background job)."""
+        self._data_version = self._read_data_version()
 
     def _warm_tokens(self) -> None:
         if self.view is None:
@@ -368,6 +431,7 @@ class Session(QObject):
         self.pendingRoleChanged.emit(role or "")
 
     # --- intents: what a key press means -----------------------------------------------------
+    @_acting
     def label(self, label: str, selection: tuple[int, int] | None) -> bool:
         """A label key: a new span on the selected text, or relabel the selected span. False
         if nothing was stored (so the window keeps the selection for another try)."""
@@ -398,6 +462,7 @@ class Session(QObject):
         return self.apply(operations.relabel(self.store, target, label, self.annotator),
                           select=_chosen)
 
+    @_acting
     def accept(self) -> None:
         span = self.selected()
         if span is not None and not self.view.is_suggestion(span):
@@ -420,6 +485,7 @@ class Session(QObject):
 
         self.apply(operations.accept(self.store, span, self.annotator), select=chosen)
 
+    @_acting
     def reject(self) -> None:
         span = self.selected()
         if span is None:
@@ -432,6 +498,7 @@ class Session(QObject):
 
         self.apply(operations.reject(self.store, span, self.annotator), select=following)
 
+    @_acting
     def delete(self) -> None:
         span = self.selected()
         if span is None:
@@ -444,6 +511,7 @@ class Session(QObject):
     def accept_all(self) -> bool:
         return self.decide_all(accept=True)
 
+    @_acting
     def decide_all(self, *, accept: bool) -> bool:
         """Accept (or reject) every suggestion still pending on this document, as one step."""
         decide = operations.accept_all if accept else operations.reject_all
@@ -453,6 +521,7 @@ class Session(QObject):
             return True
         return self.apply(edit, select=lambda e: None)
 
+    @_acting
     def resize(self, edge: str, direction: int) -> None:
         span = self.selected()
         if span is None:
@@ -463,6 +532,7 @@ class Session(QObject):
             return
         self.apply(operations.resize(self.store, span, *extent, self.annotator), select=_chosen)
 
+    @_acting
     def fill_role(self, role: str, span: Span) -> None:
         """Make `span` the `role` argument of the current event (accepting suggestions used)."""
         trigger = self.current_event()
@@ -486,6 +556,7 @@ class Session(QObject):
 
         return self.apply(edit, select=keep_event)
 
+    @_acting
     def remove_argument(self, argument: Argument) -> None:
         try:
             edit = operations.remove_argument(argument)
@@ -494,11 +565,13 @@ class Session(QObject):
             return
         self.apply(edit)
 
+    @_acting
     def set_status(self, status: Status) -> bool:
         applied = self.apply(operations.set_status(self.doc_id, self.annotator, status))
         self.statusChanged.emit(self.doc_id)
         return applied
 
+    @_acting
     def annotate_all(self, places: list[tuple[int, int, int]], label: str) -> None:
         """New spans at (doc_id, start, end) places, as one undo step."""
         if places:

@@ -1,0 +1,77 @@
+"""Two windows on one project (issue 10 item 2): each sees the other's writes, on a short timer
+and before it acts, so a stale window never writes a second decision on a suggestion."""
+
+from __future__ import annotations
+
+import test_gui_workbench as workbench
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from test_gui_workbench import POMPEO, click_at, find, key, stored
+
+from annotator.gui.windows import build_window
+from annotator.model import Decision, Status
+from annotator.store import Store
+
+template, project = workbench.template, workbench.project
+
+
+def open_window(project, settings_file, qtbot):
+    store = Store(project)
+    win = build_window(store, "alice", QSettings(str(settings_file), QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.open_document(store.document_by_name(POMPEO).id)
+    return win
+
+
+def focus(qtbot, win) -> None:
+    win.activateWindow()
+    win.raise_()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    win.view.setFocus()
+
+
+def close(*windows) -> None:
+    for win in windows:
+        win.close()
+        win.session.store.close()
+
+
+def test_gui_a_stale_window_does_not_reject_what_the_other_accepted(qtbot, project, tmp_path):
+    first = open_window(project, tmp_path / "one.ini", qtbot)
+    second = open_window(project, tmp_path / "two.ini", qtbot)
+    first.session.watch.stop()  # stale: it has not looked at the file since it opened
+    at = find(first, "New York")
+    focus(qtbot, first)
+    click_at(qtbot, first, at + 2)
+    suggestion = first.session.selected()
+    focus(qtbot, second)
+    click_at(qtbot, second, at + 2)
+    key(second, Qt.Key_Return)            # window 2 accepts the suggestion
+    focus(qtbot, first)
+    key(first, Qt.Key_X)                  # window 1 still shows it pending and rejects it
+    spans = [s for s in stored(project)[1] if s.suggestion_id == suggestion.id]
+    assert [s.decision for s in spans] == [Decision.ACCEPTED]
+    assert "another window" in first.statusBar().currentMessage()
+    # ...and window 1 now shows the accepted span, not the suggestion
+    shown = [(s.layer, s.decision) for s in first.session.view.spans if s.start == at]
+    assert shown == [("alice", Decision.ACCEPTED)]
+    close(first, second)
+
+
+def test_gui_a_window_shows_the_other_windows_edits_on_its_own(qtbot, project, tmp_path):
+    first = open_window(project, tmp_path / "one.ini", qtbot)
+    second = open_window(project, tmp_path / "two.ini", qtbot)
+    doc_id = first.session.doc_id
+    focus(qtbot, second)
+    key(second, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)   # accept all, in window 2
+    with Store(project) as store:
+        assert store.status(doc_id, "alice") is Status.IN_PROGRESS
+    # window 1 was not touched: its timer brings the change in
+    qtbot.waitUntil(lambda: not first.session.view.pending(), timeout=5000)
+    row = next(r for r in first.documents.model.rows if r.id == doc_id)
+    assert row.pending == 0 and row.status is Status.IN_PROGRESS
+    # the journal's history came along: window 1 can undo what the annotator did in window 2
+    assert first.act_undo.isEnabled()
+    close(first, second)

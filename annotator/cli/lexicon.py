@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from annotator import lexicon
 from annotator.cli.app import app, console, fail, open_project
+
+if TYPE_CHECKING:
+    from annotator.lexicon import Entry
 
 ACTIONS = ("list", "add", "remove", "clear")
 
@@ -28,6 +31,8 @@ def lexicon_command(
     forgets a phrase (its evidence so far, and any label added by hand); clear forgets all.
     Suggestions in every document are brought up to date at once.
     """
+    from annotator import lexicon
+
     words = words or []
     expected = {"list": 0, "add": 2, "remove": 1, "clear": 0}.get(action)
     if expected is None:
@@ -58,7 +63,7 @@ def lexicon_command(
                   f"{report.documents} documents", markup=False, highlight=False)
 
 
-def _list(found: dict[str, lexicon.Entry], as_json: bool) -> None:
+def _list(found: dict[str, Entry], as_json: bool) -> None:
     rows = sorted(found.values(), key=lambda e: (e.label is None, -e.score, e.phrase))
     if as_json:
         print(json.dumps([{"phrase": e.phrase, "label": e.label, "score": e.score,

@@ -14,8 +14,6 @@ from rich.table import Table
 from annotator.cli.app import app, console, errors, fail, is_interactive, open_project
 from annotator.errors import Cancelled
 from annotator.model import GOLD
-from annotator.model_registry import models as registered_models
-from annotator.store import StoreError
 
 
 def _show(value: float | None) -> str:
@@ -51,6 +49,7 @@ def train_command(
     Ctrl+C stops and leaves nothing half-written or registered.
     """
     from annotator.nlp.training import TrainingOptions, train
+    from annotator.store import StoreError
 
     options = TrainingOptions(source, base, max_steps, dev_fraction, seed, output, name,
                               eval_every)
@@ -158,6 +157,8 @@ def evaluate_command(
 @app.command("models")
 def models_command(project: Path = typer.Argument(..., help="Project file.")) -> None:
     """The models trained on this project: name, source layer, when, held-out scores."""
+    from annotator.model_registry import models as registered_models
+
     with open_project(project) as store:
         found = registered_models(store)
     if not found:

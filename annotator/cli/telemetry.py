@@ -13,10 +13,6 @@ from rich.text import Text
 
 from annotator.cli.app import app, console, open_project
 from annotator.errors import InputError
-from annotator.telemetry.experiment import start_experiment
-from annotator.telemetry.html import render_html
-from annotator.telemetry.report import project_report
-from annotator.telemetry.tables import write_csv
 
 
 def _minutes(seconds: float | None) -> str:
@@ -94,6 +90,11 @@ def report_command(
 ) -> None:
     """Telemetry: active time, suggestion outcomes, rubber-stamp warnings, scorecards against
     gold and the A/B experiment on suggestions."""
+    # imported here: `annotator --help` must not load the store (test_cli_user_errors)
+    from annotator.telemetry.html import render_html
+    from annotator.telemetry.report import project_report
+    from annotator.telemetry.tables import write_csv
+
     with open_project(project) as store:
         report = project_report(store)
     _print_report(report)
@@ -122,6 +123,8 @@ def experiment_command(
     with open_project(project) as store:
         if not 0.0 <= withhold <= 1.0:
             raise InputError(f"--withhold must be between 0 and 1, got {withhold}")
+        from annotator.telemetry.experiment import start_experiment
+
         plan = start_experiment(store, withhold, seed)
     if plan.replaced:
         console.print("replaced the earlier experiment's choice", markup=False)

@@ -11,8 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from annotator.cli.app import app, console, open_project
-from annotator.errors import InputError
+from annotator.cli.app import app, console, fail, open_project, say
 
 
 def _minutes(seconds: float | None) -> str:
@@ -30,10 +29,9 @@ def _ci(ci: list[float] | None, scale: float = 1.0, digits: int = 3) -> str:
 def _print_report(report: dict) -> None:
     """The headline tables; data (names, origins) go in as `Text`, never read as markup."""
     s = report["summary"]
-    console.print(f"{s['annotators']} annotators, {s['documents_done']} documents done (counted "
-                  f"per annotator) of {s['documents']}, {_minutes(s['active_seconds'])} active "
-                  f"minutes, accept rate {_show(s['accept_rate'])}", markup=False,
-                  highlight=False)
+    say(f"{s['annotators']} annotators, {s['documents_done']} documents done (counted per "
+        f"annotator) of {s['documents']}, {_minutes(s['active_seconds'])} active minutes, "
+        f"accept rate {_show(s['accept_rate'])}")
     table = Table(title="time", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("annotator", "active min", "today min", "done", "docs/hour", "decisions/min",
                    "median min/doc"):
@@ -77,7 +75,7 @@ def _print_report(report: dict) -> None:
                           _show(f1[arm]["value"]), _ci(f1[arm]["ci"]))
         console.print(table)
     for warning in report["rubber_stamp"]["warnings"]:
-        console.print(f"warning: {warning['message']}", markup=False, highlight=False)
+        say(f"warning: {warning['message']}")
 
 
 @app.command("report")
@@ -90,7 +88,6 @@ def report_command(
 ) -> None:
     """Telemetry: active time, suggestion outcomes, rubber-stamp warnings, scorecards against
     gold and the A/B experiment on suggestions."""
-    # imported here: `annotator --help` must not load the store (test_cli_user_errors)
     from annotator.telemetry.html import render_html
     from annotator.telemetry.report import project_report
     from annotator.telemetry.tables import write_csv
@@ -100,14 +97,13 @@ def report_command(
     _print_report(report)
     if json_out is not None:
         json_out.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-        console.print(f"wrote {json_out}", markup=False, highlight=False)
+        say(f"wrote {json_out}")
     if csv_dir is not None:
         paths = write_csv(report, csv_dir)
-        console.print(f"wrote {len(paths)} CSV files into {csv_dir}", markup=False,
-                      highlight=False)
+        say(f"wrote {len(paths)} CSV files into {csv_dir}")
     if html_out is not None:
         html_out.write_text(render_html(report), encoding="utf-8")
-        console.print(f"wrote {html_out}", markup=False, highlight=False)
+        say(f"wrote {html_out}")
 
 
 @app.command("experiment")
@@ -120,14 +116,13 @@ def experiment_command(
 ) -> None:
     """An A/B experiment: hide the suggestions on a share of the documents nobody has started,
     so that `annotator report` can compare time and F1 with and without them."""
-    with open_project(project) as store:
-        if not 0.0 <= withhold <= 1.0:
-            raise InputError(f"--withhold must be between 0 and 1, got {withhold}")
-        from annotator.telemetry.experiment import start_experiment
+    from annotator.telemetry.experiment import start_experiment
 
+    if not 0.0 <= withhold <= 1.0:
+        raise fail(f"--withhold must be between 0 and 1, got {withhold}")
+    with open_project(project) as store:
         plan = start_experiment(store, withhold, seed)
     if plan.replaced:
-        console.print("replaced the earlier experiment's choice", markup=False)
-    console.print(f"{len(plan.withheld)} documents without suggestions, {len(plan.shown)} with "
-                  f"(seed {seed}); {plan.started} already started documents left out",
-                  markup=False, highlight=False)
+        say("replaced the earlier experiment's choice")
+    say(f"{len(plan.withheld)} documents without suggestions, {len(plan.shown)} with "
+        f"(seed {seed}); {plan.started} already started documents left out")

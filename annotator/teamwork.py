@@ -6,8 +6,10 @@ suggestions and any work the annotator already did. `merge_projects` brings each
 layer home, matching documents by content hash (names may have been changed; text may not).
 
 Merging is idempotent: for every document in a file, the project's copy of that annotator's
-layer (spans, arguments, status) is replaced by the file's. No other layer is touched. A file
-holding a document whose text is not in the project is refused before anything is written.
+layer (spans, arguments, status) is replaced by the file's, and the window activity the file
+recorded (telemetry) is added where the project does not hold it yet. No other layer is
+touched. A file holding a document whose text is not in the project is refused before anything
+is written. A split file carries the A/B experiment's arms of its documents (`telemetry`).
 """
 
 from __future__ import annotations
@@ -118,11 +120,13 @@ def split_project(store: Store, annotators: Sequence[str], overlap: float, outpu
                     target.set_setting(TEAM_SETTING, json.dumps({
                         "annotator": annotator, "source": str(store.path), "seed": seed,
                         "overlap": overlap, "shared_documents": len(report.overlap)}))
+                    copies = {}
                     for doc_id in report.documents[annotator]:
-                        _copy_document(store, doc_id, target, annotator)
+                        copies[doc_id] = _copy_document(store, doc_id, target, annotator)
                         done += 1
                         if progress is not None and progress(done, total) is False:
                             raise Cancelled()
+                    _copy_telemetry(store, target, annotator, copies)
                 target.hand_on()  # the file is mailed on its own: nothing left in a -wal
     except BaseException:
         for path in report.files.values():
@@ -133,7 +137,8 @@ def split_project(store: Store, annotators: Sequence[str], overlap: float, outpu
     return report
 
 
-def _copy_document(store: Store, doc_id: int, target: Store, annotator: str) -> None:
+def _copy_document(store: Store, doc_id: int, target: Store, annotator: str) -> int:
+    """Copy one document for `annotator`; returns its id in `target`."""
     doc = store.document(doc_id)
     new_id = target.add_documents([Document(doc.name, doc.text, doc.meta)]).added[0]
     tokens = store.tokens(doc_id)
@@ -143,6 +148,17 @@ def _copy_document(store: Store, doc_id: int, target: Store, annotator: str) -> 
     suggestions = copy_layer(store, doc_id, target, new_id, SUGGESTIONS, {})
     copy_layer(store, doc_id, target, new_id, annotator, suggestions)
     target.set_status(new_id, annotator, store.status(doc_id, annotator))
+    return new_id
+
+
+def _copy_telemetry(store: Store, target: Store, annotator: str,
+                    documents: dict[int, int]) -> None:
+    """What telemetry needs in a split file: the annotator's window activity (on these
+    documents, and on none), and the A/B experiment's arms of these documents, so that their
+    window hides the suggestions where the experiment says so."""
+    target.add_activity(store.activity(annotator), documents)
+    arms = store.experiment_arms(list(documents))
+    target.set_experiment_arms({documents[d]: arm for d, arm in arms.items()})
 
 
 def _open_file(path: Path) -> Store:
@@ -196,6 +212,8 @@ def merge_projects(store: Store, files: Sequence[Path], *,
                     done += 1
                     if progress is not None and progress(done, total) is False:
                         raise Cancelled()
+                store.add_activity([a for a in source.activity() if a.annotator in layers],
+                                   matches)
                 merged.append(MergedFile(path, layers, len(matches), spans))
         return merged
     finally:

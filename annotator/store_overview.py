@@ -30,12 +30,15 @@ class ProjectOverview:
 
     def document_summaries(self, annotator: str) -> list[DocumentSummary]:
         """The document list as `annotator` sees it: status and pending suggestions (none for
-        gold, which is settled from the annotators' layers, not from the models' proposals)."""
+        gold, which is settled from the annotators' layers, not from the models' proposals, and
+        none where an A/B experiment withholds them)."""
         rows = self._q(
             """
             SELECT d.id, d.name, length(d.text), coalesce(st.status, 'todo'),
               (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.layer = :sugg
-                 AND :who != :gold AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
+                 AND :who != :gold AND NOT EXISTS (SELECT 1 FROM experiment_documents x
+                   WHERE x.document_id = d.id AND x.arm = 'withheld')
+                 AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
                    AND m.layer = :who AND (m.suggestion_id = s.id OR (m.start_char = s.start_char
                    AND m.end_char = s.end_char AND m.kind = s.kind))))
             FROM documents d

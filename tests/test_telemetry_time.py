@@ -129,3 +129,14 @@ def test_telemetry_report_without_journal_or_activity(store, docs):
     assert report["time"]["per_annotator"] == [] and report["throughput"] == []
     assert report["experiment"] is None
     assert report["summary"]["documents"] == 3 and report["summary"]["accept_rate"] is None
+
+
+def test_telemetry_live_clock_counts_the_time_since_the_last_moment(store, docs):
+    j = Journal(store)
+    j.window("ann", docs[0], 0, "open")
+    j.entry("ann", docs[0], 30)
+    assert active_seconds(store, "ann", START, docs[0], now=j.at(90)) == pytest.approx(90)
+    assert active_seconds(store, "ann", START, now=j.at(30 + 121)) == pytest.approx(30)  # idle
+    j.window("ann", docs[0], 100, "focus_out")
+    assert active_seconds(store, "ann", START, now=j.at(110)) == pytest.approx(100)
+    assert active_seconds(store, "bob", START, now=j.at(110)) == 0  # nothing recorded

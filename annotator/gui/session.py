@@ -196,9 +196,7 @@ class Session(QObject):
         if self.annotator != GOLD:
             self._refresh_lexicon(doc_id)
         self.view = DocumentView(doc, lambda: self.store.tokens(doc_id))
-        # gold is settled from the annotators' layers (curation), not from the models' proposals
-        self._suggestions = (Annotations() if self.annotator == GOLD
-                             else self.store.annotations(doc_id, SUGGESTIONS))
+        self._suggestions = self._suggestions_on(doc_id)
         self.selected_id = self.event_id = None
         self.set_pending_role(None)
         self._load()
@@ -207,6 +205,14 @@ class Session(QObject):
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
         self.selectionChanged.emit()
+
+    def _suggestions_on(self, doc_id: int) -> Annotations:
+        """The proposals this window shows on a document: none for gold (settled from the
+        annotators' layers in curation, not from the models), none where an A/B experiment
+        withholds them (`annotator experiment`)."""
+        if self.annotator == GOLD or self.store.suggestions_withheld(doc_id):
+            return Annotations()
+        return self.store.annotations(doc_id, SUGGESTIONS)
 
     def _refresh_lexicon(self, doc_id: int) -> None:
         """Bring the project lexicon's suggestions on this document up to date with what was
@@ -252,8 +258,7 @@ class Session(QObject):
         self._data_version = version
         if self.view is not None:
             doc_id = self.doc_id
-            self._suggestions = (Annotations() if self.annotator == GOLD
-                                 else self.store.annotations(doc_id, SUGGESTIONS))
+            self._suggestions = self._suggestions_on(doc_id)
             self._load()
             self._restore_history(doc_id)
             if self.event_id not in self.view.by_id:
@@ -516,7 +521,7 @@ class Session(QObject):
         """Accept (or reject) every suggestion still pending on this document, as one step."""
         decide = operations.accept_all if accept else operations.reject_all
         edit = decide(self.store, self.doc_id, self.annotator)
-        if not edit.edits:
+        if not edit.edits or self.store.suggestions_withheld(self.doc_id):
             self.message.emit("No suggestions left on this document")
             return True
         return self.apply(edit, select=lambda e: None)

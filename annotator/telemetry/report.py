@@ -45,7 +45,7 @@ from annotator.store_activity import stamp
 from annotator.telemetry.experiment import compare_arms, experiment_settings
 from annotator.telemetry.outcomes import DECIDED, tally_outcomes
 from annotator.telemetry.scorecards import score_units, scorecards
-from annotator.telemetry.sources import in_force, timeline
+from annotator.telemetry.sources import Moment, in_force, timeline
 from annotator.telemetry.stamps import count_accepts, monitor
 from annotator.telemetry.worktime import IDLE_SECONDS, DocumentTime, WorkTime, measure
 
@@ -59,18 +59,23 @@ def _seconds(value: float | None) -> float | None:
 
 
 def measure_work(store: Store, annotator: str | None = None, since: datetime | None = None,
-                 idle_seconds: float = IDLE_SECONDS) -> WorkTime:
-    """Active time from the journal and the activity table (of one person, from `since`)."""
+                 idle_seconds: float = IDLE_SECONDS, now: datetime | None = None) -> WorkTime:
+    """Active time from the journal and the activity table (of one person, from `since` on).
+    With `now`, the time since each person's last recorded moment counts too, as far as the
+    rules allow (the window still had the focus, no pause): what a live clock shows."""
     entries = journal_entries(store, annotator=annotator, since=since)
     lines = timeline(entries, store.activity(annotator, since))
+    if now is not None:
+        for who, moments in lines.items():
+            moments.append(Moment(now, who, None, "now"))
     return measure(lines, in_force(entries), idle_seconds)
 
 
 def active_seconds(store: Store, annotator: str, since: datetime,
-                   document_id: int | None = None) -> float:
+                   document_id: int | None = None, now: datetime | None = None) -> float:
     """Active seconds of `annotator` from `since` on (on one document, or on all): what the
-    window's status bar shows for "this document" and "today"."""
-    work = measure_work(store, annotator, since)
+    window's status bar shows for "this document" and "today" (with `now`, live)."""
+    work = measure_work(store, annotator, since, now=now)
     if document_id is None:
         return work.annotator_seconds(annotator)
     record = work.documents.get((annotator, document_id))

@@ -587,6 +587,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
+        self.session.close()
         super().closeEvent(event)
 
     def restore_geometry(self) -> None:

@@ -44,6 +44,9 @@ WORD = re.compile(r"\w+|[^\w\s]")
 LOCK_WAIT_SECONDS = 2.0
 #: how often an idle window looks whether another window or program wrote to the project
 WATCH_MS = 1000
+#: how long after the last edit the window copies the write-ahead log into the `.db`, so the
+#: file alone holds the work even while the window stays open
+CHECKPOINT_IDLE_MS = 3000
 
 
 @dataclass
@@ -179,6 +182,10 @@ class Session(QObject):
         self.watch.setInterval(WATCH_MS)
         self.watch.timeout.connect(self.sync)
         self.watch.start()
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(CHECKPOINT_IDLE_MS)
+        self.idle.timeout.connect(self._checkpoint)
 
     # --- documents ---------------------------------------------------------------------------
     @property
@@ -243,9 +250,20 @@ class Session(QObject):
     # --- other windows and programs ----------------------------------------------------------
     def _read_data_version(self) -> int | None:
         try:
-            return self.store.db.execute("PRAGMA data_version").fetchone()[0]
+            return self.store.data_version()
         except sqlite3.Error:  # closed, or busy at this instant: look again later
             return None
+
+    def _checkpoint(self) -> None:
+        with suppress(sqlite3.Error):
+            self.store.checkpoint()
+
+    def close(self) -> None:
+        """The window is closing: stop looking at the file and close it (checkpointed, so the
+        `.db` alone holds every edit). Safe to call twice."""
+        self.watch.stop()
+        self.idle.stop()
+        self.store.close()
 
     def sync(self) -> bool:
         """Look whether another window or program wrote to the project since this window last
@@ -383,6 +401,7 @@ class Session(QObject):
         """Reload what `changes` says the edit touched, then choose what to select: `select`
         sees the document as the edit left it."""
         self._load(set(changes.spans))
+        self.idle.start()
         for doc_id in sorted({d for d, who in changes.statuses if who == self.annotator}):
             self.statusChanged.emit(doc_id)
         chosen = select(edit) if select else self.selected_id

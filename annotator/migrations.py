@@ -237,9 +237,42 @@ def _models(db: sqlite_utils.Database) -> None:
     )
 
 
+def _one_decision_per_suggestion(db: sqlite_utils.Database) -> None:
+    """A layer holds at most one decision on a suggestion (two windows once stored both an
+    accept and a reject): duplicates are resolved by the latest write, then a unique index."""
+    db.execute(
+        """
+        DELETE FROM spans WHERE id IN (
+            SELECT id FROM (
+                SELECT id, row_number() OVER (
+                    PARTITION BY layer, suggestion_id ORDER BY updated_at DESC, id DESC) AS n
+                FROM spans WHERE suggestion_id IS NOT NULL)
+            WHERE n > 1)
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX spans_one_decision ON spans (layer, suggestion_id) "
+               "WHERE suggestion_id IS NOT NULL")
+
+
+def _instances(db: sqlite_utils.Database) -> None:
+    """Programs that have the project open for writing, with a heartbeat (`annotator.presence`)."""
+    db.execute(
+        """
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY,
+            annotator TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
-    _lexicon, _models,
+    _lexicon, _models, _one_decision_per_suggestion, _instances,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -248,16 +281,20 @@ class NewerProjectError(RuntimeError):
     pass
 
 
-def version_of_tables(columns: dict[str, set[str]]) -> int:
+#: what each migration leaves that can be seen in a project's schema (tables, indexes,
+#: "table.column"), for projects that lost their version number
+_MARKS = {_argument_frames: "arguments.frame", _journal: "journal",
+          _activity_and_experiment: "activity", _lexicon: "lexicon_added", _models: "models",
+          _one_decision_per_suggestion: "spans_one_decision", _instances: "instances"}
+
+
+def version_of_tables(names: set[str]) -> int:
     """The version of a project that lost `PRAGMA user_version` (restored from `.dump`, which
-    does not keep it) and has no `schema_version` setting, judged from its tables and columns
-    (table -> column names). The migrations before the last one recognised are safe to run
-    again."""
-    if "journal" in columns:
-        return MIGRATIONS.index(_journal) + 1
-    if "frame" in columns.get("arguments", set()):
-        return MIGRATIONS.index(_argument_frames) + 1
-    return 1
+    does not keep it) and has no `schema_version` setting, judged from its schema: `names`
+    holds its tables, indexes and "table.column"s. The last migration whose mark is there
+    counts as applied; the ones before it that left no mark are safe to run again."""
+    found = [MIGRATIONS.index(step) + 1 for step, mark in _MARKS.items() if mark in names]
+    return max(found, default=1)
 
 
 def migrate(db: sqlite_utils.Database, current: int | None = None) -> int:

@@ -112,8 +112,10 @@ def _version_from_tables(conn: sqlite3.Connection, tables: set[str]) -> int:
     rows = conn.execute("SELECT value FROM settings WHERE key = ?", [VERSION_SETTING]).fetchall()
     if rows and str(rows[0][0]).isdigit():
         return int(rows[0][0])
-    columns = {t: {r[1] for r in conn.execute(f"PRAGMA table_info('{t}')")} for t in tables}
-    return version_of_tables(columns)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    for table in tables:
+        names |= {f"{table}.{r[1]}" for r in conn.execute(f"PRAGMA table_info('{table}')")}
+    return version_of_tables(names)
 
 
 def check_writable(path: Path) -> None:

@@ -42,6 +42,9 @@ from annotator.model import Decision
 from annotator.store import Store
 
 ACTIONS = ("apply", "undo", "redo")
+#: the key an entry copied from another project file (`split`, `merge`) carries in its edit:
+#: that file's path. Such entries are history to read, not steps to undo here.
+COPIED = "copied_from"
 #: how many steps `history` keeps on an undo stack
 HISTORY_LIMIT = 200
 
@@ -225,6 +228,8 @@ def history(store: Store, annotator: str, document_id: int | None,
     redo: list[int] = []
     for row in store.db.execute(sql, params):
         entry = _entry(row)
+        if COPIED in entry.edit:  # another file's history: its ids are not this file's
+            continue
         if entry.action == "apply":
             applied[entry.id] = entry
             undo.append(entry.id)
@@ -238,3 +243,72 @@ def history(store: Store, annotator: str, document_id: int | None,
             undo.append(entry.entry_of)
     return History([(applied[i], applied[i].rebuilt()) for i in undo],
                    [(applied[i], applied[i].rebuilt()) for i in redo])
+
+
+# --- across files (split, merge) ----------------------------------------------------------------
+def copy_entries(source: Store, target: Store, *, documents: dict[int, int],
+                 spans: dict[int, int], annotators: set[str], origin: str) -> int:
+    """Copy `annotators`' journal rows on `documents` (source id -> target id) into `target`,
+    so the journal travels with `split` and comes back with `merge`.
+
+    Span ids in the edits are mapped through `spans` (source -> target; ids not there, of
+    spans gone since, become null, as do argument ids); the copy's edit names its origin under
+    `copied_from`. A row `target` already holds (same time, annotator, action, description and
+    document: it went out with `split` and came back) is not copied again. Returns the number
+    of rows copied.
+    """
+    if not documents or not annotators:
+        return 0
+    held = {tuple(r) for r in target.db.execute(
+        "SELECT at, annotator, action, description, document_id FROM journal").fetchall()}
+    marks = ", ".join("?" * len(annotators))
+    rows = source.db.execute(
+        f"SELECT {_COLUMNS} FROM journal WHERE annotator IN ({marks}) AND document_id IS NOT "
+        "NULL ORDER BY id", sorted(annotators)).fetchall()
+    new_ids: dict[int, int] = {}
+    copied = 0
+    with target.atomic():
+        for row in rows:
+            doc = documents.get(row[3])
+            if doc is None:
+                continue
+            key = (row[1], row[2], row[4], row[6], doc)
+            if key in held:
+                continue
+            edit = _mapped(json.loads(row[7]), documents, spans)
+            edit.setdefault(COPIED, origin)
+            cursor = target.db.execute(
+                "INSERT INTO journal (at, annotator, document_id, action, operation, "
+                "description, edit, entry_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [row[1], row[2], doc, row[4], row[5], row[6],
+                 json.dumps(edit, sort_keys=True, ensure_ascii=False),
+                 new_ids.get(row[8]) if row[8] is not None else None])
+            new_ids[row[0]] = cursor.lastrowid
+            held.add(key)
+            copied += 1
+    return copied
+
+
+def _mapped(edit: dict, documents: dict[int, int], spans: dict[int, int]) -> dict:
+    def span(data: dict) -> dict:
+        return {**data, "id": spans.get(data["id"]),
+                "document_id": documents.get(data["document_id"]),
+                "suggestion_id": spans.get(data["suggestion_id"])}
+
+    def argument(data: dict) -> dict:
+        return {**data, "id": None, "trigger_id": spans.get(data["trigger_id"]),
+                "argument_id": spans.get(data["argument_id"])}
+
+    out = dict(edit)
+    for key in ("spans_added", "spans_removed"):
+        if key in out:
+            out[key] = [span(s) for s in out[key]]
+    if "spans_changed" in out:
+        out["spans_changed"] = [{"id": spans.get(c["id"]), "before": span(c["before"]),
+                                 "after": span(c["after"])} for c in out["spans_changed"]]
+    for key in ("arguments_added", "arguments_removed"):
+        if key in out:
+            out[key] = [argument(a) for a in out[key]]
+    for status in ([out["status"]] if "status" in out else []) + out.get("statuses", []):
+        status["document_id"] = documents.get(status["document_id"])
+    return out

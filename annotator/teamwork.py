@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import Cancelled, InputError, Progress
+from annotator.journal import copy_entries
 from annotator.model import RESERVED_LAYERS, SUGGESTIONS, Argument, Document
 from annotator.store import Store, StoreError
 
@@ -120,13 +121,18 @@ def split_project(store: Store, annotators: Sequence[str], overlap: float, outpu
                     target.set_setting(TEAM_SETTING, json.dumps({
                         "annotator": annotator, "source": str(store.path), "seed": seed,
                         "overlap": overlap, "shared_documents": len(report.overlap)}))
-                    copies = {}
+                    documents: dict[int, int] = {}
+                    spans: dict[int, int] = {}
                     for doc_id in report.documents[annotator]:
-                        copies[doc_id] = _copy_document(store, doc_id, target, annotator)
+                        documents[doc_id], copied = _copy_document(store, doc_id, target,
+                                                                   annotator)
+                        spans.update(copied)
                         done += 1
                         if progress is not None and progress(done, total) is False:
                             raise Cancelled()
-                    _copy_telemetry(store, target, annotator, copies)
+                    _copy_telemetry(store, target, annotator, documents)
+                    copy_entries(store, target, documents=documents, spans=spans,
+                                 annotators={annotator}, origin=str(store.path))
                 target.hand_on()  # the file is mailed on its own: nothing left in a -wal
     except BaseException:
         for path in report.files.values():
@@ -137,8 +143,10 @@ def split_project(store: Store, annotators: Sequence[str], overlap: float, outpu
     return report
 
 
-def _copy_document(store: Store, doc_id: int, target: Store, annotator: str) -> int:
-    """Copy one document for `annotator`; returns its id in `target`."""
+def _copy_document(store: Store, doc_id: int, target: Store,
+                   annotator: str) -> tuple[int, dict[int, int]]:
+    """Copy one document with its analysis, suggestions and `annotator`'s layer; returns the
+    copy's id and the span ids of the source -> those of the copy."""
     doc = store.document(doc_id)
     new_id = target.add_documents([Document(doc.name, doc.text, doc.meta)]).added[0]
     tokens = store.tokens(doc_id)
@@ -146,9 +154,10 @@ def _copy_document(store: Store, doc_id: int, target: Store, annotator: str) -> 
         target.set_tokens(new_id, store.analysis_model(doc_id) or "unknown", tokens,
                           store.sentences(doc_id))
     suggestions = copy_layer(store, doc_id, target, new_id, SUGGESTIONS, {})
-    copy_layer(store, doc_id, target, new_id, annotator, suggestions)
+    mine = copy_layer(store, doc_id, target, new_id, annotator, suggestions)
     target.set_status(new_id, annotator, store.status(doc_id, annotator))
-    return new_id
+    return new_id, {**suggestions, **mine}
+
 
 
 def _copy_telemetry(store: Store, target: Store, annotator: str,
@@ -163,7 +172,7 @@ def _copy_telemetry(store: Store, target: Store, annotator: str,
 
 def _open_file(path: Path) -> Store:
     try:
-        return Store(path, create=False)
+        return Store(path, readonly=True)
     except (StoreError, RuntimeError) as exc:
         raise InputError(f"cannot open as a project: {exc}", path) from exc
 
@@ -202,18 +211,23 @@ def merge_projects(store: Store, files: Sequence[Path], *,
             for path, source, matches in checked:
                 layers = source.annotators()
                 spans = 0
+                ids: dict[int, int] = {}
                 for file_doc, project_doc in matches.items():
                     links = _suggestion_links(source, file_doc, store, project_doc)
+                    ids.update(links)
                     for layer in layers:
                         store.clear_layer(project_doc, layer)
-                        spans += len(copy_layer(source, file_doc, store, project_doc, layer,
-                                                links))
+                        copied = copy_layer(source, file_doc, store, project_doc, layer, links)
+                        spans += len(copied)
+                        ids.update(copied)
                         store.set_status(project_doc, layer, source.status(file_doc, layer))
                     done += 1
                     if progress is not None and progress(done, total) is False:
                         raise Cancelled()
                 store.add_activity([a for a in source.activity() if a.annotator in layers],
                                    matches)
+                copy_entries(source, store, documents=matches, spans=ids,
+                             annotators=set(layers), origin=str(path))
                 merged.append(MergedFile(path, layers, len(matches), spans))
         return merged
     finally:

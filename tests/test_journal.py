@@ -225,3 +225,52 @@ def test_journal_adjudication_writes_through_the_journal(store, doc):
     assert entry.annotator == "gold" and entry.operation == "adjudicate"
     assert entry.edit["spans_added"][0]["layer"] == "gold"
     assert entry.edit["spans_added"][0]["decision"] == Decision.ACCEPTED.value
+
+
+def test_journal_survives_split_and_merge(store, doc, project_path, tmp_path):
+    from annotator.teamwork import merge_projects, split_project
+
+    meet = suggestion(store, doc, "Contact:Meet")
+    perform(store, operations.accept(store, meet, "alice"), annotator="alice")
+    perform(store, operations.set_status(doc, "bob", Status.IN_PROGRESS), annotator="bob")
+    report = split_project(store, ["alice", "bob"], 1.0, tmp_path / "out")
+    with Store(report.files["alice"]) as mine:
+        (copied,) = entries(mine)
+        assert copied.annotator == "alice" and copied.operation == "accept"
+        assert copied.edit["copied_from"] == str(project_path)
+        assert {s["id"] for s in copied.edit["spans_added"]} == \
+            {s.id for s in mine.spans(1, "alice")}
+        assert history(mine, "alice", 1).undo == []  # another file's steps: not undoable here
+        gpe = next(s for s in mine.spans(1, "alice") if s.label == "GPE")
+        perform(mine, operations.relabel(mine, gpe, "LOC", "alice"), annotator="alice")
+        assert len(history(mine, "alice", 1).undo) == 1
+    for _ in range(2):  # merging again adds nothing twice
+        merge_projects(store, [report.files["alice"]])
+        journal = entries(store, annotator="alice")
+        assert [e.operation for e in journal] == ["accept", "relabel"]
+    back = journal[1]
+    assert back.document_id == doc and back.edit["copied_from"] == str(report.files["alice"])
+    (changed,) = back.edit["spans_changed"]
+    assert store.get_span(changed["id"]).label == "LOC"
+
+
+def test_journal_history_command(store, doc, project_path):
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    perform(store, operations.new_span(doc, 0, 11, "PERSON", "alice"), annotator="alice")
+    perform(store, operations.set_status(doc, "bob", Status.DONE), annotator="bob")
+    runner = CliRunner()
+    table = runner.invoke(app, ["history", str(project_path)])
+    assert table.exit_code == 0, table.output
+    assert "2 journal entries" in table.output and "talks" in table.output
+    as_json = runner.invoke(app, ["history", str(project_path), "--annotator", "bob",
+                                  "--document", "talks", "--json"])
+    (entry,) = json.loads(as_json.output)
+    assert entry["document"] == "talks" and entry["operation"] == "set_status"
+    assert entry["edit"]["status"]["after"] == "done"
+    by_id = runner.invoke(app, ["history", str(project_path), "-d", str(doc), "--json"])
+    assert len(json.loads(by_id.output)) == 2
+    missing = runner.invoke(app, ["history", str(project_path), "-d", "nowhere"])
+    assert missing.exit_code == 1 and "no document 'nowhere'" in missing.output

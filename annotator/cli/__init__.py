@@ -11,6 +11,7 @@ from annotator.cli import (
     corpus,  # noqa: F401  (registers stats)
     exchange,  # noqa: F401  (registers import, export)
     gui,  # noqa: F401  (registers gui, and the GUI as default)
+    history,  # noqa: F401  (registers history)
     lexicon,  # noqa: F401  (registers lexicon)
     model_loop,  # noqa: F401  (registers train, evaluate, models)
     nlp,  # noqa: F401  (registers preannotate)

@@ -113,19 +113,32 @@ def entries(store: Store) -> dict[str, Entry]:
         "s.decision, s.id, s.updated_at FROM spans s JOIN documents d ON d.id = s.document_id "
         "WHERE s.layer != ? AND s.kind = ?",
         [SUGGESTIONS, SpanKind.ENTITY.value]).fetchall()
-    found: dict[str, Entry] = {}
-    for phrase, label, decision, span_id, updated_at in rows:
-        phrase = " ".join(phrase.split())
-        if not _usable(phrase) or decision == Decision.SUGGESTED.value:
-            continue
-        cut = [c for c in (everything, forgotten.get(phrase)) if c is not None]
-        # a span written before a forgetting (same id or older, not updated since) is ignored
-        if any(span_id <= last_id and updated_at <= at for at, last_id in cut):
-            continue
-        entry = found.setdefault(phrase, Entry(phrase))
-        (entry.rejected if decision == Decision.REJECTED.value else entry.accepted)[label] += 1
+
+    def current() -> Iterable[tuple[str, str, str]]:
+        for phrase, label, decision, span_id, updated_at in rows:
+            phrase = " ".join(phrase.split())
+            cut = [c for c in (everything, forgotten.get(phrase)) if c is not None]
+            # a span written before a forgetting (same id or older, not updated since) is old
+            if not any(span_id <= last_id and updated_at <= at for at, last_id in cut):
+                yield phrase, label, decision
+
+    found = entries_from(current())
     for phrase, label in store.db.execute("SELECT phrase, label FROM lexicon_added").fetchall():
         found.setdefault(phrase, Entry(phrase)).added.add(label)
+    return found
+
+
+def entries_from(decisions: Iterable[tuple[str, str, str]]) -> dict[str, Entry]:
+    """A lexicon from (text, label, decision) triples: accepted and edited spans are evidence
+    for, rejected ones against; suggestions and unusable phrases are skipped."""
+    found: dict[str, Entry] = {}
+    for text, label, decision in decisions:
+        phrase = " ".join(text.split())
+        if not _usable(phrase) or decision in (Decision.SUGGESTED, Decision.SUGGESTED.value):
+            continue
+        entry = found.setdefault(phrase, Entry(phrase))
+        rejected = decision in (Decision.REJECTED, Decision.REJECTED.value)
+        (entry.rejected if rejected else entry.accepted)[label] += 1
     return found
 
 

@@ -51,21 +51,34 @@ def lexicon_entities(store: Store, entries: Mapping[str, lexicon.Entry],
 def with_lexicon(store: Store, predicted: Mapping[int, Annotations],
                  entries: Mapping[str, lexicon.Entry]) -> dict[int, Annotations]:
     """Model suggestions combined with a lexicon's, as one suggester: a lexicon match replaces
-    the model entities it overlaps, and entities whose string and label the lexicon silenced
-    are dropped. (Live, both are shown and the annotator picks; measured, one answer counts.)"""
+    the model entities it overlaps (their event arguments move to it), and entities whose
+    string and label the lexicon silenced are dropped. (Live, both are shown and the annotator
+    picks; measured, one answer counts.)"""
     silenced = {p: e.silenced() for p, e in entries.items()}
     found = lexicon_entities(store, entries, predicted)
     combined: dict[int, Annotations] = {}
     for doc_id, predicted_here in predicted.items():
         text = store.document(doc_id).text
-        extra = found[doc_id]
-        keep = [s for s in predicted_here.spans if s.kind is SpanKind.TRIGGER or (
-            not any(s.overlaps(x) for x in extra)
-            and s.label not in silenced.get(" ".join(s.text_in(text).split()), ()))]
         next_id = max((s.id for s in predicted_here.spans), default=-1) + 1
-        spans = keep + [s.with_(id=next_id + i) for i, s in enumerate(extra)]
+        extra = [s.with_(id=next_id + i) for i, s in enumerate(found[doc_id])]
+        moved: dict[int, int] = {}
+        keep = []
+        for span in predicted_here.spans:
+            if span.kind is SpanKind.TRIGGER:
+                keep.append(span)
+                continue
+            over = next((x for x in extra if span.overlaps(x)), None)
+            if over is not None:
+                moved[span.id] = over.id
+            elif span.label not in silenced.get(" ".join(span.text_in(text).split()), ()):
+                keep.append(span)
+        spans = keep + extra
         ids = {s.id for s in spans}
-        arguments = [a for a in predicted_here.arguments
-                     if a.trigger_id in ids and a.argument_id in ids]
+        arguments = []
+        for a in predicted_here.arguments:
+            target = moved.get(a.argument_id, a.argument_id)
+            if a.trigger_id in ids and target in ids:
+                arguments.append(Argument(a.trigger_id, a.role, target, a.origin, a.decision,
+                                          a.score))
         combined[doc_id] = Annotations(spans, arguments)
     return combined

@@ -83,6 +83,8 @@ class TrainingOptions:
     #: rehearsal documents per training document (stock base only)
     rehearsal: float = 1.0
     dropout: float = 0.2
+    #: learn from these documents only (default: every document the layer annotated)
+    documents: list[int] | None = None
 
 
 @dataclass
@@ -179,7 +181,9 @@ def train(store: Store, options: TrainingOptions,
     name = _model_name(options)
     if find(store, name) is not None:
         raise StoreError(f"a model named {name!r} is already registered")
-    documents = training_documents(store, options.source)
+    annotated = training_documents(store, options.source)
+    documents = annotated if options.documents is None else \
+        [d for d in annotated if d in set(options.documents)]
     if len(documents) < 2:
         raise StoreError(f"layer {options.source!r} has annotations on {len(documents)} "
                          "documents; training needs at least two (one to hold out)")
@@ -202,7 +206,7 @@ def train(store: Store, options: TrainingOptions,
     rehearsal: list[Example] = []
     if base != BLANK and options.rehearsal > 0:
         # the stock model's own entities on documents nobody annotated: keeps what it knew
-        others = [d for d in store.document_ids() if d not in reference]
+        others = [d for d in store.document_ids() if d not in set(annotated)]
         random.Random(options.seed).shuffle(others)
         others = others[:round(len(train_ids) * options.rehearsal)]
         texts = [store.document(d).text for d in others]

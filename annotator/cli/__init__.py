@@ -13,7 +13,7 @@ from annotator.cli import (
     gui,  # noqa: F401  (registers gui, and the GUI as default)
     history,  # noqa: F401  (registers history)
     lexicon,  # noqa: F401  (registers lexicon)
-    model_loop,  # noqa: F401  (registers train, evaluate, models)
+    model_loop,  # noqa: F401  (registers train, evaluate, models, queue)
     nlp,  # noqa: F401  (registers preannotate)
     team,  # noqa: F401  (registers agreement, split, merge, adjudicate)
     telemetry,  # noqa: F401  (registers report, experiment)

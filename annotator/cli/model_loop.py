@@ -175,3 +175,34 @@ def models_command(project: Path = typer.Argument(..., help="Project file.")) ->
                       _show(summary.get("entity_f1_exact")), _show(summary.get("trigger_f1")),
                       m.path)
     console.print(table, markup=False)
+
+
+@app.command("queue")
+def queue_command(
+    project: Path = typer.Argument(..., help="Project file."),
+    annotator: str = typer.Option(None, "--annotator", "-a",
+                                  help="Whose to-do list (default: the only annotator, else "
+                                       "documents nobody started)."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="How many to list."),
+) -> None:
+    """The documents not started yet, most informative first: where the suggestions are least
+    sure (1 - probability, summed) and where the project lexicon and the model disagree."""
+    from annotator.queue import informative_order
+
+    with open_project(project) as store:
+        if annotator is None:
+            known = store.annotators()
+            annotator = known[0] if len(known) == 1 else "nobody"
+        items = informative_order(store, annotator, limit)
+    if not items:
+        console.print(f"nothing to do for {annotator}", markup=False, highlight=False)
+        return
+    table = Table(title=f"next for {annotator}", title_justify="left", box=box.SIMPLE_HEAD)
+    for column, justify in (("document", "left"), ("value", "right"),
+                            ("lexicon vs model", "right"), ("uncertainty", "right"),
+                            ("pending", "right")):
+        table.add_column(column, justify=justify)
+    for item in items:
+        table.add_row(item.name, f"{item.value:.2f}", str(item.disagreements),
+                      f"{item.uncertainty:.2f}", str(item.pending))
+    console.print(table, markup=False)

@@ -273,7 +273,8 @@ def _journal_top(store: Store) -> int:
 
 
 def make_edit(store: Store, doc_id: int, rng: random.Random):
-    """An annotator's intent on `doc_id`, as the GUI would turn it into an edit."""
+    """An annotator's intent on `doc_id`, as the GUI would turn it into an edit: (operation,
+    edit, the ids of existing spans it changes)."""
     want = rng.choice(["add", "accept", "reject", "relabel", "resize", "delete"])
     mine = [s for s in store.spans(doc_id, ANNOTATOR) if s.decision is not Decision.REJECTED]
     entities, events = list(store.schema.entities), list(store.schema.events)
@@ -282,24 +283,24 @@ def make_edit(store: Store, doc_id: int, rng: random.Random):
         if pending:
             span = rng.choice(pending)
             decide = intents.accept if want == "accept" else intents.reject
-            return want, decide(store, span, ANNOTATOR)
+            return want, decide(store, span, ANNOTATOR), set()
         want = "add"
     if want in ("relabel", "resize", "delete") and mine:
         span = rng.choice(mine)
         if want == "delete":
-            return want, intents.delete(span)
+            return want, intents.delete(span), {span.id}
         if want == "relabel":
             labels = events if span.kind is SpanKind.TRIGGER else entities
             label = rng.choice([x for x in labels if x != span.label])
-            return want, intents.relabel(store, span, label, ANNOTATOR)
+            return want, intents.relabel(store, span, label, ANNOTATOR), {span.id}
         length = len(store.document(doc_id).text)
         start = min(max(0, span.start + rng.choice([-2, -1, 1, 2])), length - 2)
         end = max(start + 1, min(length, span.end + rng.choice([-2, -1, 1, 2])))
-        return want, intents.resize(store, span, start, end, ANNOTATOR)
+        return want, intents.resize(store, span, start, end, ANNOTATOR), {span.id}
     length = len(store.document(doc_id).text)
     start = rng.randrange(0, length - 12)
-    return "add", intents.new_span(doc_id, start, start + rng.randint(2, 10), rng.choice(entities),
-                               ANNOTATOR)
+    return "add", intents.new_span(doc_id, start, start + rng.randint(2, 10),
+                                   rng.choice(entities), ANNOTATOR), set()
 
 
 def edits_worker(project: Path, rng: random.Random, undo: bool, fault: str | None):
@@ -318,12 +319,14 @@ def edits_worker(project: Path, rng: random.Random, undo: bool, fault: str | Non
                     action = "undo"
                 elif undo and position < len(history) and rng.random() < 0.3:
                     action = "redo"
+                touched: set[int] = set()
                 if action == "apply":
                     doc_id = rng.choice(doc_ids)
-                    name, edit = make_edit(store, doc_id, rng)
+                    name, edit, touched = make_edit(store, doc_id, rng)
                 else:
                     name, edit, doc_id = history[position - 1 if action == "undo" else position]
-                ack(b=seq, action=action, ids=sorted(edit.span_ids()))
+                # what the edit may change besides spans it creates, should it commit unacknowledged
+                ack(b=seq, action=action, ids=sorted(touched | edit.span_ids()))
                 try:
                     entry = perform(store, edit, action, ANNOTATOR, doc_id)
                 except (StoreError, sqlite3.Error) as exc:
@@ -448,8 +451,10 @@ class Harness:
             run_until(worker, delay)
             stop(worker, self.args.signal)
         lines = worker.lines
-        error = (folder / "worker.err").read_text(errors="replace").strip()
-        (folder / "worker.err").unlink()
+        error = ""
+        if (folder / "worker.err").exists():  # not when killed before it got that far
+            error = (folder / "worker.err").read_text(errors="replace").strip()
+            (folder / "worker.err").unlink()
         if number == 0 and (worker.status != 0 or error):
             result.notes.append(f"the normal run failed: {error[-300:]}")
             result.corrupt += 1

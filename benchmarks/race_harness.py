@@ -7,7 +7,8 @@ Two forked workers (two windows, or a window and a CLI) open the same project as
 through the intent functions (`relabel`, `resize`) and the store, reading the span just before
 it edits it, as a window does; between those edits both decide (accept or reject, at random)
 the same suggestions, from the list of pending suggestions they loaded at start (a window
-that has not seen the other's decisions). Each acknowledges every committed edit on a pipe.
+that has not seen the other's decisions), and undo their own last relabel or resize (through
+`journal.perform`, as the GUI's undo stack does). Each acknowledges every committed edit on a pipe.
 
 What it counts:
 - lost updates: only worker 1 changes labels and only worker 2 changes offsets, so an
@@ -61,6 +62,13 @@ TARGETS = 6
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
 #: share of a worker's edits that decide a suggestion (the rest relabel or resize)
 DECIDE = 0.3
+#: share that undoes the worker's last relabel or resize (the undo stack of a window)
+UNDO = 0.15
+
+
+def _value(span, role: str):
+    """The part of a span only the worker in `role` changes."""
+    return span.label if role == "relabel" else [span.start, span.end]
 
 
 def _wait(go: int) -> None:
@@ -77,8 +85,11 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
             order = list(stale)
             rng.shuffle(order)
             _wait(go)
+            undoable: list[tuple[int, object, object]] = []  # (span, edit, value before)
             for i in range(writes):
-                kind = "decide" if order and rng.random() < DECIDE else role
+                draw = rng.random()
+                kind = "decide" if order and draw < DECIDE else \
+                    "undo" if undoable and draw < DECIDE + UNDO else role
                 try:
                     if kind == "decide":
                         suggestion = shown[order.pop()]
@@ -88,14 +99,20 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
                         ack(a=i, decide=suggestion.id,
                             decision="accepted" if decision == "accept" else "rejected")
                         continue
+                    if kind == "undo":
+                        span_id, edit, wrote = undoable.pop()
+                        span = store.get_span(span_id)
+                        saw = _value(span, role)
+                        perform(store, edit, "undo", ANNOTATOR, span.doc_id)
+                        ack(a=i, span=span_id, field=role, saw=saw, wrote=wrote, undo=True)
+                        continue
                     span_id = rng.choice(targets)
                     span = store.get_span(span_id)
+                    saw = _value(span, role)
                     if role == "relabel":
-                        saw = span.label
                         wrote = rng.choice([x for x in LABELS if x != span.label])
                         edit = intents.relabel(store, span, wrote, ANNOTATOR)
                     else:
-                        saw = [span.start, span.end]
                         length = len(store.document(span.doc_id).text)
                         start = min(max(0, span.start + rng.choice([-1, 1])), length - 2)
                         end = max(start + 1, min(length, span.end + rng.choice([-1, 1])))
@@ -104,6 +121,7 @@ def editor(project: Path, role: str, targets: list[int], stale: list[int], seed:
                         wrote = [start, end]
                         edit = intents.resize(store, span, start, end, ANNOTATOR)
                     perform(store, edit, "apply", ANNOTATOR, span.doc_id)
+                    undoable.append((span_id, edit, saw))
                     ack(a=i, span=span_id, field=role, saw=saw, wrote=wrote)
                 except (StoreError, sqlite3.OperationalError) as exc:
                     ack(refused=i, kind=kind, message=str(exc))

@@ -27,11 +27,12 @@ the new one), never missing or mixed; that the project opens (as the next progra
 that after it closed no WAL is left and `PRAGMA integrity_check` / `foreign_key_check` pass on
 a copy of the `.db` alone (`corrupt`); that every acknowledged unit is in that copy (`lost`),
 and that the unit in flight is all there or not at all (`torn`); then it runs the operation once
-more to its end (the next run, which must clean what the killed one left) and counts what is
+more to its end (the next run, which must clean what the killed one left: one more import,
+export or merge; for edits, undo and pre-annotation, opening the project) and counts what is
 still there that nobody should leave behind (`debris`: hidden `.part`/temporary files, set-aside
-folders, `-wal`/`-shm` files after every program closed). With the edit journal present, every
-acknowledged edit must have its journal row (apply/undo/redo, in order): a missing or
-inconsistent row counts as lost.
+folders, `-wal`/`-shm` files after every program closed). Every acknowledged edit must have its
+journal row with the action it was acknowledged as, an undo/redo row must point at an apply row,
+and no row may exist without an acknowledged edit but the one in flight (else lost/torn).
 
 Exit status 1 when anything was lost, torn, corrupt or left as debris.
 """
@@ -446,7 +447,7 @@ class Harness:
             self.durations[op] = time.monotonic() - started
         else:
             # a pre-annotation batch takes longer than the other units: kill across the run
-            limit = min(3.0, self.durations[op]) if op == "preannotate" else self.args.max_delay
+            limit = min(2.0, self.durations[op]) if op == "preannotate" else self.args.max_delay
             delay = rng.uniform(0.0, min(limit, self.durations.get(op, 1.0)))
             run_until(worker, delay)
             stop(worker, self.args.signal)
@@ -625,11 +626,6 @@ class Harness:
         if op == "import":
             with Store(project, create=False) as store:
                 import_files(store, [self.fx.import_files[-1]], "jsonl", annotator=IMPORT_LAYER)
-        elif op == "preannotate":
-            from annotator.nlp.preannotate import preannotate
-
-            with Store(project, create=False) as store:
-                preannotate(store, self.fx.pipeline, batch_size=4)
         elif out is not None:
             with Store(project, create=False) as store:
                 export_project(store, fmt, out, layer=LAYERS[0], split=split)

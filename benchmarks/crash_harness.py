@@ -21,18 +21,20 @@ leaves a self-contained `.db`. Operations:
 - `export-split`: the same with `--split 0.5` (an output folder), one format per trial in turn.
 - `merge`: `merge_projects` of two annotator files in turn; a unit is one merge.
 
-After the kill the parent checks, in this order: temporaries the killed run left (`left`,
-for information); for exports, that the output is one complete export (the previous one or
-the new one), never missing or mixed; that the project opens (as the next program would) and
-that after it closed no WAL is left and `PRAGMA integrity_check` / `foreign_key_check` pass on
-a copy of the `.db` alone (`corrupt`); that every acknowledged unit is in that copy (`lost`),
-and that the unit in flight is all there or not at all (`torn`); then it runs the operation once
-more to its end (the next run, which must clean what the killed one left: one more import,
-export or merge; for edits, undo and pre-annotation, opening the project) and counts what is
-still there that nobody should leave behind (`debris`: hidden `.part`/temporary files, set-aside
-folders, `-wal`/`-shm` files after every program closed). Every acknowledged edit must have its
-journal row with the action it was acknowledged as, an undo/redo row must point at an apply row,
-and no row may exist without an acknowledged edit but the one in flight (else lost/torn).
+Workers open the project as the CLI's commands do (`readonly` for export, `check` for import,
+pre-annotation and merge). After the kill the parent checks, in this order: temporaries the
+killed run left (`left`, for information); for exports, that the output is one complete export
+(the previous one or the new one), never missing or mixed; that the project opens (as the next
+program would) and that after it closed no WAL is left and `PRAGMA integrity_check` /
+`foreign_key_check` pass on a copy of the `.db` alone (`corrupt`); that every acknowledged unit
+is in that copy (`lost`), and that the unit in flight is all there or not at all (`torn`); then
+it runs the operation once more to its end (the next run, which must clean what the killed one
+left: one more import, export or merge; for edits, undo and pre-annotation, opening the project)
+and counts what is still there that nobody should leave behind (`debris`: hidden
+`.part`/temporary files, set-aside folders, `-wal`/`-shm` files after every program closed).
+Every acknowledged edit must have its journal row with the action it was acknowledged as, an
+undo/redo row must point at an apply row, and no row may exist without an acknowledged edit but
+the one in flight (else lost/torn).
 
 Exit status 1 when anything was lost, torn, corrupt or left as debris.
 """
@@ -348,7 +350,7 @@ def edits_worker(project: Path, rng: random.Random, undo: bool, fault: str | Non
 
 def import_worker(project: Path, files: list[Path]):
     def body(ack) -> None:
-        with Store(project, create=False) as store:
+        with Store(project, create=False, check=True) as store:
             for k, path in enumerate(files):
                 ack(b=k)
                 import_files(store, [path], "jsonl", annotator=IMPORT_LAYER)
@@ -360,7 +362,7 @@ def preannotate_worker(project: Path, pipeline):
     from annotator.nlp.preannotate import iter_preannotate
 
     def body(ack) -> None:
-        with Store(project, create=False) as store:
+        with Store(project, create=False, check=True) as store:
             unit = 0
             for force in (False, True, True, True):
                 done = store.analysed_ids(pipeline.identity)
@@ -378,7 +380,7 @@ def preannotate_worker(project: Path, pipeline):
 
 def export_worker(project: Path, out: Path, fmt: str, split: float | None):
     def body(ack) -> None:
-        with Store(project, create=False) as store:
+        with Store(project, readonly=True) as store:
             for k in range(EXPORT_UNITS):
                 layer = LAYERS[k % 2]
                 ack(b=k, layer=layer)
@@ -389,7 +391,7 @@ def export_worker(project: Path, out: Path, fmt: str, split: float | None):
 
 def merge_worker(project: Path, files: list[Path]):
     def body(ack) -> None:
-        with Store(project, create=False) as store:
+        with Store(project, create=False, check=True) as store:
             for k in range(UNITS["merge"]):
                 ack(b=k, file=k % 2)
                 merge_projects(store, [files[k % 2]])
@@ -624,15 +626,15 @@ class Harness:
     def next_run(self, op, project, out, fmt, split, folder) -> None:
         """The operation once more, to its end: it must clean up what the killed run left."""
         if op == "import":
-            with Store(project, create=False) as store:
+            with Store(project, create=False, check=True) as store:
                 import_files(store, [self.fx.import_files[-1]], "jsonl", annotator=IMPORT_LAYER)
         elif out is not None:
-            with Store(project, create=False) as store:
+            with Store(project, readonly=True) as store:
                 export_project(store, fmt, out, layer=LAYERS[0], split=split)
             if tree_digest(out) != self.fx.exports[f"{op}:{fmt}"][LAYERS[0]]:
                 raise RuntimeError("the next export's output differs from a clean one")
         elif op == "merge":
-            with Store(project, create=False) as store:
+            with Store(project, create=False, check=True) as store:
                 merge_projects(store, [folder / f.name for f in self.fx.merge_files])
         else:
             reopen(project)

@@ -1,8 +1,10 @@
 """The document list: name, this annotator's status, pending suggestions; filter and search.
 
-A thin Qt model over `Store.document_summaries` (the rows napari-style adapters wrap), with a
-proxy for the status filter and the name search, so the order the annotator sees is also the
-order "next document" follows.
+A lazy Qt model over `Store.document_summaries`: it holds the rows read so far and asks SQLite
+for the next page (`canFetchMore` / `fetchMore`) when the view scrolls near its end, and the
+name search and the status filter are SQL too. So opening a project of 100,000 documents reads
+one page, not 100,000 rows, and "next document" and the counts in the status bar are queries,
+in the order the annotator sees.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -44,31 +45,89 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 class DocumentModel(QAbstractTableModel):
     HEADERS = ("Document", "Status", "Pending")
+    #: rows read per query: a few screens of the list
+    PAGE = 200
 
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
+        #: the rows read so far, in list order (the first `len(rows)` of `total`)
         self.rows: list[DocumentSummary] = []
+        #: how many documents the list holds with the current filter
+        self.total = 0
+        #: the filter: part of a name (any case), a status
+        self.name = ""
+        self.status: Status | None = None
         self._colors = {status: QColor(color) for status, color in STATUS_COLOR.items()}
 
+    def query(self, **what) -> list[DocumentSummary]:
+        """Rows of the filtered list (`offset`, `limit`, `ids` as `document_summaries`)."""
+        return self.session.store.document_summaries(self.session.annotator, name=self.name,
+                                                     status=self.status, **what)
+
     def reload(self) -> None:
+        """The first page, anew (another annotator, a filter, a job changed the project)."""
         self.beginResetModel()
-        self.rows = self.session.store.document_summaries(self.session.annotator)
+        self.total = self.session.store.count_listed(self.session.annotator, name=self.name,
+                                                     status=self.status)
+        self.rows = self.query(limit=self.PAGE)
         self.endResetModel()
 
-    def refresh(self, doc_id: int) -> None:
-        """Update one row (status or pending count changed) without resetting the view."""
-        fresh = {s.id: s for s in self.session.store.document_summaries(self.session.annotator)}
+    def set_filter(self, name: str | None = None, status: Status | str | None = "") -> None:
+        """Filter by part of the name and/or a status (None: every status; "" leaves it)."""
+        if name is not None:
+            self.name = name
+        if status != "":
+            self.status = Status(status) if status else None
+        self.reload()
+
+    def canFetchMore(self, parent: ModelIndex = ROOT) -> bool:
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: ModelIndex = ROOT, *, until: int = 0) -> None:
+        """Read the next page (or more, to have row `until`)."""
+        if parent.isValid():
+            return
+        count = max(self.PAGE, until + 1 - len(self.rows))
+        more = self.query(offset=len(self.rows), limit=count)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(ROOT, len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def row_of(self, doc_id: int | None, *, fetch: bool = False) -> int | None:
+        """The row showing `doc_id` (None: not in the list); with `fetch`, read up to it."""
+        if doc_id is None:
+            return None
         for i, row in enumerate(self.rows):
-            if row.id == doc_id and row.id in fresh:
-                self.rows[i] = fresh[row.id]
-                self.dataChanged.emit(self.index(i, 0), self.index(i, 2))
+            if row.id == doc_id:
+                return i
+        if not fetch or not self.query(ids=[doc_id]):
+            return None
+        position = self.session.store.count_listed(self.session.annotator, name=self.name,
+                                                   status=self.status, before=doc_id)
+        self.fetchMore(until=position)
+        return position if position < len(self.rows) else None
+
+    def refresh(self, doc_id: int) -> None:
+        """Update one row (status or pending count changed) without resetting the view; under
+        a status filter the document may leave or join the list, which is read anew."""
+        if self.status is not None:
+            self.reload()
+            return
+        fresh = self.query(ids=[doc_id])
+        row = self.row_of(doc_id)
+        if fresh and row is not None:
+            self.rows[row] = fresh[0]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
 
     def set_pending(self, doc_id: int, pending: int) -> None:
-        for i, row in enumerate(self.rows):
-            if row.id == doc_id and row.pending != pending:
-                row.pending = pending
-                self.dataChanged.emit(self.index(i, 2), self.index(i, 2))
+        row = self.row_of(doc_id)
+        if row is not None and self.rows[row].pending != pending:
+            self.rows[row].pending = pending
+            self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
     def rowCount(self, parent: ModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -101,25 +160,6 @@ class DocumentModel(QAbstractTableModel):
         return None
 
 
-class DocumentFilter(QSortFilterProxyModel):
-    def __init__(self):
-        super().__init__()
-        self.status: str | None = None
-        self.setFilterCaseSensitivity(Qt.CaseInsensitive)
-        self.setFilterKeyColumn(0)
-
-    def set_status(self, status: str | None) -> None:
-        self.beginFilterChange()
-        self.status = status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: ModelIndex) -> bool:
-        index = self.sourceModel().index(row, 0, parent)
-        if self.status and index.data(Qt.UserRole + 1) != self.status:
-            return False
-        return super().filterAcceptsRow(row, parent)
-
-
 class DocumentList(QWidget):
     documentChosen = Signal(int)
 
@@ -127,18 +167,18 @@ class DocumentList(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = DocumentModel(session)
-        self.proxy = DocumentFilter()
-        self.proxy.setSourceModel(self.model)
+        #: what the table shows (the model itself: it filters in SQL)
+        self.proxy = self.model
 
         self.search = QLineEdit(placeholderText="Filter by name…")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(lambda text: self.model.set_filter(name=text))
         self.status = QComboBox()
         self.status.addItem("All", None)
         for status in Status:
             self.status.addItem(STATUS_TEXT[status].capitalize(), status.value)
         self.status.currentIndexChanged.connect(
-            lambda: self.proxy.set_status(self.status.currentData()))
+            lambda: self.model.set_filter(status=self.status.currentData()))
 
         self.table = QTableView()
         read_only_rows(self.table, "documentTable")
@@ -181,26 +221,29 @@ class DocumentList(QWidget):
             self.model.set_pending(self.session.doc_id, len(self.session.view.pending()))
 
     def show_current(self) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(Qt.UserRole) == self.session.doc_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(index)
-                return
-        self.table.clearSelection()
+        row = self.model.row_of(self.session.doc_id, fetch=True)
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
 
     def ids_in_order(self) -> list[int]:
-        return [self.proxy.index(r, 0).data(Qt.UserRole) for r in range(self.proxy.rowCount())]
+        """Every document of the list, in order (a query over all of them: for tests)."""
+        model = self.model
+        return [row.id for row in model.query()]
 
     def neighbour(self, direction: int) -> int | None:
-        ids = self.ids_in_order()
-        if not ids:
-            return None
-        if self.session.doc_id not in ids:
-            return ids[0]
-        i = ids.index(self.session.doc_id) + direction
-        return ids[i] if 0 <= i < len(ids) else None
+        """The document after (1) or before (-1) the open one in the list; the list's first
+        when the open one is not in it."""
+        model, store, who = self.model, self.session.store, self.session.annotator
+        current = self.session.doc_id
+        if current is not None and not model.query(ids=[current]):
+            current = None
+        return store.listed_neighbour(who, current, direction if current else 1,
+                                      name=model.name, status=model.status)
 
     def counts(self) -> tuple[int, int]:
-        done = sum(1 for row in self.model.rows if row.status is Status.DONE)
-        return done, len(self.model.rows)
+        """Documents this annotator marked done, of all in the project."""
+        store = self.session.store
+        return store.count_done(self.session.annotator), store.count_documents()

@@ -105,6 +105,16 @@ def export_command(
     seed: int = typer.Option(0, "--seed", help="Random seed of --split."),
     scheme: str = typer.Option("IOB2", "--scheme", metavar="SCHEME",
                                help="CoNLL tags: IOB2, IOB1 or BILOU."),
+    dialect: str = typer.Option(
+        "conll2003", "--dialect", metavar="conll2003|doccano",
+        help="CoNLL layout: conll2003 (space-separated, -DOCSTART- between documents: "
+             "spaCy's converter, seqeval) or doccano (tab-separated, two columns, no "
+             "-DOCSTART-: doccano's CoNLL import, also spaCy and seqeval)."),
+    conll_columns: int = typer.Option(None, "--conll-columns", metavar="2|4",
+                                      help="CoNLL columns: word and tag, or word, POS, chunk "
+                                           "(written _) and tag."),
+    conll_sep: str = typer.Option(None, "--conll-sep", metavar="space|tab",
+                                  help="CoNLL column separator (overrides --dialect)."),
 ) -> None:
     """Export one layer as training data; everything the format cannot hold is reported.
 
@@ -112,7 +122,13 @@ def export_command(
     spaCy, --split writes train.spacy, dev.spacy and a config.cfg that
     `python -m spacy train config.cfg` runs as written.
     """
-    from annotator.formats.exchange import SCHEMES, STATUSES, Cancelled, export_project
+    from annotator.formats.exchange import (
+        SCHEMES,
+        STATUSES,
+        Cancelled,
+        conll_layout,
+        export_project,
+    )
 
     if annotator and gold:
         raise fail("choose --annotator NAME or --gold, not both")
@@ -122,11 +138,13 @@ def export_command(
         raise fail(f"unknown status {status!r}: use {' or '.join(STATUSES)}")
     if scheme.upper() not in SCHEMES:
         raise fail(f"unknown scheme {scheme!r}: use {', '.join(SCHEMES)}")
+    conll_layout(dialect, conll_columns, conll_sep)  # a bad option: one line, exit 1
     with open_project(project, readonly=True) as store, progress_bar("exporting") as progress:
         try:
             report = export_project(store, format, output, layer=GOLD if gold else annotator,
                                     status=status, split=split, seed=seed, scheme=scheme,
-                                    progress=progress)
+                                    dialect=dialect, conll_columns=conll_columns,
+                                    conll_sep=conll_sep, progress=progress)
         except (Cancelled, KeyboardInterrupt):
             raise fail("export interrupted; nothing was written") from None
     _print(report.summary)

@@ -67,13 +67,17 @@ def tags_for(labels: list[str | None], scheme: str) -> list[str]:
     return tags
 
 
-def _document_lines(record: Record, context: ExportContext) -> Iterator[str]:
+def tagged_sentences(record: Record, context: ExportContext,
+                     fmt: str = "CoNLL") -> tuple[str, list[list[tuple[int, int, str]]]]:
+    """The record's text and its sentences as (start, end, tag) words, tagged in
+    `context.scheme`: what one label per token can hold (the rest is noted). Whitespace
+    tokens are left out. CoNLL-U writes from this too."""
     record, tokens = aligned(record, context.notes)
     entities, left = non_overlapping(record.entities, len(record.text))
     notes = context.notes
-    notes.add("overlapping or nested entity spans not written (CoNLL holds one label per "
+    notes.add(f"overlapping or nested entity spans not written ({fmt} holds one label per "
               "token)", record.name, len(left))
-    notes.add("events not written (CoNLL holds entities only)", record.name,
+    notes.add(f"events not written ({fmt} holds entities only)", record.name,
               len(record.triggers))
     text = record.text
     words: list[tuple[int, int, bool]] = []
@@ -92,28 +96,33 @@ def _document_lines(record: Record, context: ExportContext) -> Iterator[str]:
         if e < len(entities) and entities[e].start <= start:
             first = entities[e].start == start
             labels[i] = f"{'B' if first else 'I'}:{entities[e].label}"
-    sentence: list[int] = []
+    sentences: list[list[int]] = []
     for i, (_start, _end, sent_start) in enumerate(words):
-        if sent_start and sentence:
-            yield from _sentence_lines(sentence, words, labels, text, context.scheme)
-            sentence = []
-        sentence.append(i)
-    if sentence:
-        yield from _sentence_lines(sentence, words, labels, text, context.scheme)
+        if sent_start or not sentences:
+            sentences.append([])
+        sentences[-1].append(i)
+    return text, [
+        [(words[i][0], words[i][1], tag) for i, tag in
+         zip(indices, tags_for([labels[i] for i in indices], context.scheme), strict=True)]
+        for indices in sentences]
 
 
-def _sentence_lines(indices: list[int], words, labels, text: str, scheme: str) -> Iterator[str]:
-    tags = tags_for([labels[i] for i in indices], scheme)
-    for i, tag in zip(indices, tags, strict=True):
-        start, end, _ = words[i]
-        yield f"{text[start:end]} {tag}\n"
-    yield "\n"
+def _document_lines(record: Record, context: ExportContext) -> Iterator[str]:
+    text, sentences = tagged_sentences(record, context)
+    sep = context.conll.separator
+    middle = f"_{sep}_{sep}" if context.conll.columns == 4 else ""
+    for sentence in sentences:
+        for start, end, tag in sentence:
+            yield f"{text[start:end]}{sep}{middle}{tag}\n"
+        yield "\n"
 
 
 def write(records: Iterable[Record], path: Path, context: ExportContext) -> None:
+    """The records in CoNLL columns, laid out as `context.conll` says (see `ConllLayout`)."""
     with path.open("w", encoding="utf-8", newline="\n") as out:
         for record in records:
-            out.write(DOCSTART + "\n\n")
+            if context.conll.docstart:
+                out.write(DOCSTART + "\n\n")
             out.writelines(_document_lines(record, context))
 
 

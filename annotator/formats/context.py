@@ -44,6 +44,23 @@ class Notes:
         return bool(self.counts)
 
 
+@dataclass(frozen=True)
+class ConllLayout:
+    """How a CoNLL export lays out its lines: 2 columns (word, tag) or 4 (word, POS, chunk,
+    tag, the middle two `_` as we hold neither), separated by a space or a tab, with or without
+    spaCy's `-DOCSTART- -X- O O` line between documents."""
+
+    columns: int = 2
+    separator: str = " "
+    docstart: bool = True
+
+
+#: named layouts: what CoNLL-2003 tools and spaCy's `conll_ner_to_docs` read (document
+#: boundaries kept), and what doccano's CoNLL import reads (tab, two columns, no -DOCSTART-;
+#: also read by spaCy and seqeval, but without document boundaries)
+CONLL_DIALECTS = {"conll2003": ConllLayout(), "doccano": ConllLayout(2, "\t", False)}
+
+
 @dataclass
 class ExportContext:
     """Options and the notes of one export call, handed to the format's writer."""
@@ -52,6 +69,8 @@ class ExportContext:
     notes: Notes = field(default_factory=Notes)
     #: CoNLL tagging scheme: IOB2, IOB1 or BILOU
     scheme: str = "IOB2"
+    #: CoNLL line layout (columns, separator, -DOCSTART-)
+    conll: ConllLayout = field(default_factory=ConllLayout)
 
 
 @dataclass

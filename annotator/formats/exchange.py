@@ -35,12 +35,14 @@ import os
 import random
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.errors import Cancelled, InputError, Progress
 from annotator.formats.context import (
+    CONLL_DIALECTS,
     EXAMPLES,
+    ConllLayout,
     ExportContext,
     Format,
     ImportContext,
@@ -74,6 +76,8 @@ from annotator.wording import plural
 #: the layer imported annotations go to when neither the command nor the file names one
 IMPORTED = "imported"
 STATUSES = ("done", "any")
+#: what `--conll-sep` names
+SEPARATORS = {"space": " ", "tab": "\t"}
 SCHEMES = ("IOB2", "IOB1", "BILOU")
 IMPORT_FORMATS = {**PLAIN_FORMATS, **FORMATS}
 #: documents an export reads from the database at a time
@@ -249,7 +253,9 @@ def split_ids(ids: Sequence[int], dev_fraction: float, seed: int) -> tuple[list[
 
 def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | None = None,
                    status: str = "done", split: float | None = None, seed: int = 0,
-                   scheme: str = "IOB2", progress: Progress | None = None) -> ExportReport:
+                   scheme: str = "IOB2", dialect: str = "conll2003",
+                   conll_columns: int | None = None, conll_sep: str | None = None,
+                   progress: Progress | None = None) -> ExportReport:
     """Write one layer of the project in format `fmt` to `output`.
 
     Without `split`, `output` is the file (a folder for brat). With `split` (the dev fraction),
@@ -260,6 +266,7 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
     format_ = _format(fmt)
     if scheme.upper() not in SCHEMES:
         raise InputError(f"unknown scheme {scheme!r}: use {', '.join(SCHEMES)}")
+    conll = conll_layout(dialect, conll_columns, conll_sep)
     layer = layer or default_layer(store)
     if layer == SUGGESTIONS:
         raise InputError("suggestions are proposals, not annotations: export an annotator's "
@@ -272,7 +279,7 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
     if not ids:
         raise InputError(f"nothing to export: layer {layer!r} has no documents with status "
                          f"{status!r}" + (" (try --status any)" if status == "done" else ""))
-    context = ExportContext(schema=store.schema, scheme=scheme.upper())
+    context = ExportContext(schema=store.schema, scheme=scheme.upper(), conll=conll)
     report = ExportReport(format_.name, output, layer)
     written = 0
 
@@ -309,6 +316,24 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
         report.parts = {"train": len(train), "dev": len(dev)}
     report.warnings += context.notes.lines()
     return report
+
+
+def conll_layout(dialect: str = "conll2003", columns: int | None = None,
+                 separator: str | None = None) -> ConllLayout:
+    """A CoNLL dialect (`CONLL_DIALECTS`), with its columns (2 or 4) or separator (`space`,
+    `tab`) overridden."""
+    if dialect not in CONLL_DIALECTS:
+        raise InputError(f"unknown CoNLL dialect {dialect!r}: use {', '.join(CONLL_DIALECTS)}")
+    layout = CONLL_DIALECTS[dialect]
+    if columns is not None:
+        if columns not in (2, 4):
+            raise InputError(f"--conll-columns takes 2 or 4, not {columns}")
+        layout = replace(layout, columns=columns)
+    if separator is not None:
+        if separator not in SEPARATORS:
+            raise InputError(f"--conll-sep takes {' or '.join(SEPARATORS)}, not {separator!r}")
+        layout = replace(layout, separator=SEPARATORS[separator])
+    return layout
 
 
 class _replacing:

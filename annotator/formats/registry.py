@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats import brat, conll, doccano, prodigy_jsonl, spacy_docbin
+from annotator.formats import brat, conll, conllu, doccano, prodigy_jsonl, spacy_docbin
 from annotator.formats.context import Format, ImportContext
 from annotator.formats.records import Record
 from annotator.importing import read_text_file
@@ -21,6 +21,9 @@ FORMATS: dict[str, Format] = {
                     prodigy_jsonl.write),
     "conll": Format("conll", "CoNLL-2003 NER columns (IOB2, IOB1 or BILOU)", ".conll",
                     (".conll", ".iob", ".bio", ".bilou", ".txt"), conll.read, conll.write),
+    "conllu": Format("conllu", "CoNLL-U (Universal Dependencies columns), entities in MISC "
+                     "as NER=B-PER (and spaCy's NE=B-PER)", ".conllu", (".conllu",),
+                     conllu.read, conllu.write),
     "brat": Format("brat", "brat standoff folder: .txt + .ann per document, annotation.conf",
                    "", (".ann",), brat.read, brat.write, tokens=False),
     "doccano": Format("doccano", 'doccano JSONL: {"text", "label": [[start, end, label]]}',
@@ -40,9 +43,9 @@ PLAIN_FORMATS: dict[str, Format] = {
                   None),
 }
 
-SUFFIX_FORMATS = {".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".bio": "conll",
-                  ".bilou": "conll", ".ann": "brat", ".jsonl": "jsonl", ".json": "jsonl",
-                  ".ndjson": "jsonl", ".txt": "txt"}
+SUFFIX_FORMATS = {".spacy": "spacy", ".conll": "conll", ".conllu": "conllu", ".iob": "conll",
+                  ".bio": "conll", ".bilou": "conll", ".ann": "brat", ".jsonl": "jsonl",
+                  ".json": "jsonl", ".ndjson": "jsonl", ".txt": "txt"}
 
 
 def detect_format(path: Path) -> str:

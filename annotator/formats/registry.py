@@ -21,8 +21,8 @@ FORMATS: dict[str, Format] = {
                     prodigy_jsonl.write),
     "conll": Format("conll", "CoNLL-2003 NER columns (IOB2, IOB1 or BILOU)", ".conll",
                     (".conll", ".iob", ".bio", ".bilou", ".txt"), conll.read, conll.write),
-    "conllu": Format("conllu", "CoNLL-U (Universal Dependencies columns), entities in MISC "
-                     "as NER=B-PER (and spaCy's NE=B-PER)", ".conllu", (".conllu",),
+    "conllu": Format("conllu", "CoNLL-U (UD columns), entities in MISC as NER=/NE=",
+                     ".conllu", (".conllu",),
                      conllu.read, conllu.write),
     "brat": Format("brat", "brat standoff folder: .txt + .ann per document, annotation.conf",
                    "", (".ann",), brat.read, brat.write, tokens=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import test_gui_workbench as workbench
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from test_gui_workbench import POMPEO, click_at, find, key, stored
 
 from annotator.gui.windows import build_window
@@ -15,12 +15,18 @@ from annotator.store import Store
 template, project = workbench.template, workbench.project
 
 
-def open_window(project, settings_file, qtbot):
+def open_window(project, settings_file, qtbot, *, dismiss: bool = True):
+    """A window of alice's; the warning that she has the project open already is closed
+    unless the test looks at it."""
     store = Store(project)
     win = build_window(store, "alice", QSettings(str(settings_file), QSettings.IniFormat))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    if dismiss and win.session.same_annotator_elsewhere:
+        qtbot.waitUntil(lambda: bool(warnings_shown()))
+        for box in warnings_shown():
+            box.close()
     win.open_document(store.document_by_name(POMPEO).id)
     return win
 
@@ -74,4 +80,45 @@ def test_gui_a_window_shows_the_other_windows_edits_on_its_own(qtbot, project, t
     assert row.pending == 0 and row.status is Status.IN_PROGRESS
     # the journal's history came along: window 1 can undo what the annotator did in window 2
     assert first.act_undo.isEnabled()
+    close(first, second)
+
+
+def warnings_shown() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+            and w.objectName() == "sameAnnotatorWarning" and w.isVisible()]
+
+
+def test_gui_a_second_window_of_the_same_annotator_is_told_at_start(qtbot, project, tmp_path):
+    first = open_window(project, tmp_path / "one.ini", qtbot)
+    assert not warnings_shown()
+    second = open_window(project, tmp_path / "two.ini", qtbot, dismiss=False)
+    qtbot.waitUntil(lambda: bool(warnings_shown()))
+    [box] = warnings_shown()
+    assert "alice already has this project open" in box.text()
+    assert box.parent() is second
+    box.close()
+    # another annotator on the same project is not warned; a closed window no longer counts
+    store = Store(project)
+    bob = build_window(store, "bob", QSettings(str(tmp_path / "three.ini"),
+                                                QSettings.IniFormat))
+    qtbot.addWidget(bob)
+    bob.show()
+    assert bob.session.same_annotator_elsewhere == []
+    close(first, second, bob)
+    third = open_window(project, tmp_path / "four.ini", qtbot)
+    assert third.session.same_annotator_elsewhere == []
+    close(third)
+
+
+def test_gui_heartbeats_of_another_window_do_not_reload_this_one(qtbot, project, tmp_path):
+    first = open_window(project, tmp_path / "one.ini", qtbot)
+    second = open_window(project, tmp_path / "two.ini", qtbot)
+    first.session.watch.stop()               # this test does the looking
+    reloads = []
+    first.session.projectChanged.connect(lambda: reloads.append(1))
+    second.session._beat()                    # bookkeeping only: nothing to show afresh
+    assert first.session.sync() is False
+    focus(qtbot, second)
+    key(second, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)   # an edit is news
+    assert first.session.sync() is True and reloads == [1]
     close(first, second)

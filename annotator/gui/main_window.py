@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.open_document(first)
         self.resize(1500, 920)
+        if self.session.same_annotator_elsewhere:
+            QTimer.singleShot(0, self, self._warn_same_annotator)
 
     # --- building ----------------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], object], keys: tuple[str, ...] = (),
@@ -320,6 +322,23 @@ class MainWindow(QMainWindow):
                                "</span>"
                                f"&nbsp;&nbsp;<span style='color:gray'>{words:,} words</span>")
         self.settings.setValue(f"lastDocument/{self.session.store.path}", doc_id)
+
+    def _warn_same_annotator(self) -> None:
+        """A second window (or program) of the same annotator on this project: say so once.
+        Both may edit; each shows the other's edits within a second."""
+        others = self.session.same_annotator_elsewhere
+        box = QMessageBox(QMessageBox.Warning, "Project already open",
+                          f"{self.session.annotator} already has this project open:\n"
+                          + "\n".join(f"• {other.describe()}" for other in others),
+                          QMessageBox.Ok, self)
+        box.setObjectName("sameAnnotatorWarning")
+        box.setTextFormat(Qt.PlainText)
+        box.setInformativeText("You can go on in both: each window shows the other's edits "
+                               "within a second. Closing one of them is simpler.")
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        self.statusBar().showMessage(f"{self.session.annotator} also has this project open "
+                                     "elsewhere", 10000)
 
     def _last_document(self) -> int | None:
         """The document this project was left on, if it is still there."""

@@ -36,6 +36,7 @@ from annotator.model import (
     Status,
     Token,
 )
+from annotator.presence import HEARTBEAT_SECONDS, Instance, Presence
 from annotator.store import Store, StoreError, undecided
 
 WORD = re.compile(r"\w+|[^\w\s]")
@@ -178,6 +179,7 @@ class Session(QObject):
         #: SQLite's `PRAGMA data_version` as last seen: it moves when another connection
         #: commits, never for this one's own writes
         self._data_version = self._read_data_version()
+        self._fingerprint = self._read_fingerprint()
         self.watch = QTimer(self)
         self.watch.setInterval(WATCH_MS)
         self.watch.timeout.connect(self.sync)
@@ -186,6 +188,16 @@ class Session(QObject):
         self.idle.setSingleShot(True)
         self.idle.setInterval(CHECKPOINT_IDLE_MS)
         self.idle.timeout.connect(self._checkpoint)
+        #: this window's row among the programs that have the project open, and the other live
+        #: ones of the same annotator when it opened (the window tells the person)
+        self.presence: Presence | None = None
+        self.same_annotator_elsewhere: list[Instance] = []
+        with suppress(sqlite3.Error, StoreError):  # locked or read-only: work without it
+            self.presence, self.same_annotator_elsewhere = Presence.register(store, annotator)
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(HEARTBEAT_SECONDS * 1000)
+        self.heartbeat.timeout.connect(self._beat)
+        self.heartbeat.start()
 
     # --- documents ---------------------------------------------------------------------------
     @property
@@ -208,6 +220,7 @@ class Session(QObject):
         self.set_pending_role(None)
         self._load()
         self._restore_history(doc_id)
+        self._own_write_seen()  # the lexicon's refresh may have written
         QTimer.singleShot(0, self, self._warm_tokens)  # after the first paint
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
@@ -254,6 +267,27 @@ class Session(QObject):
         except sqlite3.Error:  # closed, or busy at this instant: look again later
             return None
 
+    def _read_fingerprint(self) -> tuple | None:
+        """The newest journal row, span, argument and document: what another program's edit,
+        import or pre-annotation moves, and a heartbeat or an activity row does not."""
+        try:
+            return self.store.db.execute(
+                "SELECT (SELECT max(id) FROM journal), (SELECT max(id) FROM spans), "
+                "(SELECT max(id) FROM arguments), (SELECT max(id) FROM documents)").fetchone()
+        except sqlite3.Error:
+            return None
+
+    def _own_write_seen(self) -> None:
+        """This window wrote: what it wrote is no news from elsewhere. (If another program
+        wrote too since the last look, the next look still reloads.)"""
+        if self._read_data_version() == self._data_version:
+            self._fingerprint = self._read_fingerprint()
+
+    def _beat(self) -> None:
+        if self.presence is not None:
+            with suppress(sqlite3.Error, StoreError):
+                self.presence.heartbeat(self.annotator)
+
     def _checkpoint(self) -> None:
         with suppress(sqlite3.Error):
             self.store.checkpoint()
@@ -263,6 +297,11 @@ class Session(QObject):
         `.db` alone holds every edit). Safe to call twice."""
         self.watch.stop()
         self.idle.stop()
+        self.heartbeat.stop()
+        if self.presence is not None:
+            with suppress(sqlite3.Error, StoreError):
+                self.presence.release()
+            self.presence = None
         self.store.close()
 
     def sync(self) -> bool:
@@ -274,6 +313,10 @@ class Session(QObject):
         if version is None or version == self._data_version:
             return False
         self._data_version = version
+        fingerprint = self._read_fingerprint()
+        if fingerprint == self._fingerprint:
+            return False  # bookkeeping only (another window's heartbeat, activity rows)
+        self._fingerprint = fingerprint
         if self.view is not None:
             doc_id = self.doc_id
             self._suggestions = self._suggestions_on(doc_id)
@@ -291,6 +334,7 @@ class Session(QObject):
     def seen_outside_changes(self) -> None:
         """This window has re-read the project itself (after its own background job)."""
         self._data_version = self._read_data_version()
+        self._fingerprint = self._read_fingerprint()
 
     def _warm_tokens(self) -> None:
         if self.view is None:
@@ -322,6 +366,12 @@ class Session(QObject):
 
     def set_annotator(self, name: str) -> None:
         self.annotator = name
+        self._beat()
+        if self.presence is not None:
+            with suppress(sqlite3.Error, StoreError):
+                if self.presence.others():
+                    self.message.emit(f"{name} also has this project open in another window "
+                                      "or program: edits there show here within a second")
         self.undo_stack.clear()
         doc_id, self.view = self.doc_id, None
         self.annotatorChanged.emit(name)
@@ -401,6 +451,7 @@ class Session(QObject):
         """Reload what `changes` says the edit touched, then choose what to select: `select`
         sees the document as the edit left it."""
         self._load(set(changes.spans))
+        self._own_write_seen()
         self.idle.start()
         for doc_id in sorted({d for d, who in changes.statuses if who == self.annotator}):
             self.statusChanged.emit(doc_id)

@@ -229,7 +229,7 @@ def intervals(rows: Sequence[tuple[str, float | None, Sequence[float] | None]], 
     tops += [ci[1] for _, _, ci in rows if ci]
     peak = high if high is not None else _nice_top(max(tops, default=1.0))
     height = 24 + len(rows) * (bar + gap)
-    parts = [_open(left + width + 130, height, label)]
+    parts = [_open(left + width + 200, height, label)]
     for k in range(5):
         x = left + width * k / 4
         parts.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{height - 4}" '

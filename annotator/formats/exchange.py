@@ -31,14 +31,13 @@ What an import does:
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.errors import Cancelled, InputError, Progress
+from annotator.formats.atomic_output import replacing
 from annotator.formats.context import (
     CONLL_DIALECTS,
     EXAMPLES,
@@ -298,13 +297,14 @@ def export_project(store: Store, fmt: str, output: Path | str, *, layer: str | N
         if output.is_dir() and not format_.writes_folder:
             raise InputError(f"{format_.name} writes a file: give a file name, not a folder",
                              output)
-        with _replacing(output, folder=format_.writes_folder) as target:
+        with replacing(output, folder=format_.writes_folder,
+                       check=_check_replaceable) as target:
             format_.write(counted(layer_records(store, ids, layer, tokens=format_.tokens)),
                           target, context)
         report.files.append(output)
     else:
         train, dev = split_ids(ids, split, seed)
-        with _replacing(output, folder=True) as target:
+        with replacing(output, folder=True, check=_check_replaceable) as target:
             parts = {}
             for name, part in (("train", train), ("dev", dev)):
                 parts[name] = target / f"{name}{format_.suffix}"
@@ -334,37 +334,6 @@ def conll_layout(dialect: str = "conll2003", columns: int | None = None,
             raise InputError(f"--conll-sep takes {' or '.join(SEPARATORS)}, not {separator!r}")
         layout = replace(layout, separator=SEPARATORS[separator])
     return layout
-
-
-class _replacing:
-    """Write to a hidden sibling of `output`, then move it into place: all or nothing."""
-
-    def __init__(self, output: Path, *, folder: bool):
-        self.output, self.folder = output, folder
-        self.temp = output.parent / f".{output.name}.part"
-
-    def __enter__(self) -> Path:
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        if self.folder and self.output.exists():
-            _check_replaceable(self.output)
-        self._discard()
-        if self.folder:
-            self.temp.mkdir()
-        return self.temp
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if kind is not None:
-            self._discard()
-            return
-        if self.folder and self.output.exists():
-            shutil.rmtree(self.output)
-        os.replace(self.temp, self.output)
-
-    def _discard(self) -> None:
-        if self.temp.is_dir():
-            shutil.rmtree(self.temp)
-        elif self.temp.exists():
-            self.temp.unlink()
 
 
 def _check_replaceable(folder: Path) -> None:

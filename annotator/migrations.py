@@ -270,9 +270,42 @@ def _instances(db: sqlite_utils.Database) -> None:
     )
 
 
+def _one_kind_per_label(db: sqlite_utils.Database) -> None:
+    """A label has one kind: a project whose schema lists a label both as an entity label and
+    as an event type (imports once added it to both) keeps the kind the default schema gives
+    it, else the kind most of its spans have (entity on a tie)."""
+    from annotator.schema import default_schema
+
+    rows = db.execute("SELECT value FROM settings WHERE key = 'schema'").fetchall()
+    if not rows:
+        return
+    schema = json.loads(rows[0][0])
+    entities, events = schema.get("entities", {}), schema.get("events", {})
+    both = set(entities) & set(events)
+    if not both:
+        return
+    default = default_schema()
+    for label in sorted(both):
+        if label in default.events or label in default.entities:
+            keep_event = label in default.events
+        else:
+            counts = dict(db.execute("SELECT kind, count(*) FROM spans WHERE label = ? "
+                                     "GROUP BY kind", [label]).fetchall())
+            keep_event = counts.get("trigger", 0) > counts.get("entity", 0)
+        if keep_event:
+            del entities[label]
+            for event in events.values():
+                for role, allowed in event.get("roles", {}).items():
+                    event["roles"][role] = [a for a in allowed if a != label]
+        else:
+            del events[label]
+    db.execute("UPDATE settings SET value = ? WHERE key = 'schema'",
+               [json.dumps(schema, ensure_ascii=False)])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
-    _lexicon, _models, _one_decision_per_suggestion, _instances,
+    _lexicon, _models, _one_decision_per_suggestion, _instances, _one_kind_per_label,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -131,6 +131,10 @@ class Schema:
             raise SchemaError(f"{source}: malformed schema ({exc})") from exc
         if not entities:
             raise SchemaError(f"{source}: a schema needs at least one entity label")
+        both = sorted(set(entities) & set(events))
+        if both:
+            raise SchemaError(f"{source}: {', '.join(both)} is both an entity label and an "
+                              "event type; a label has one kind")
         for event in events.values():
             for role, allowed in event.roles.items():
                 unknown = [a for a in allowed if a not in entities]

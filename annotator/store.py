@@ -324,6 +324,10 @@ class Store(ProjectOverview, ActivityRecords):
         return self.schema
 
     def set_schema(self, schema: Schema) -> None:
+        both = sorted(set(schema.entities) & set(schema.events))
+        if both:
+            raise StoreError(f"{', '.join(both)} would be both an entity label and an event "
+                             "type; a label has one kind")
         self.set_setting("schema", schema.to_json())
         self._schema = schema
 

@@ -69,6 +69,7 @@ from annotator.model import (
     content_hash,
 )
 from annotator.model import Span as StoredSpan
+from annotator.schema import Schema
 from annotator.store import Store
 from annotator.wording import plural
 
@@ -484,6 +485,7 @@ def _write_records(store: Store, records: Sequence[Record], fmt: str, annotator:
             layer_docs.setdefault(layer, set()).add(doc_id)
             report.layers[layer] = len(layer_docs[layer])
             for mention in record.spans + record.rejected:
+                _check_kind(schema, new_labels, mention.label, mention.kind, record.source)
                 known = schema.events if mention.kind is SpanKind.TRIGGER else schema.entities
                 if mention.label not in known:
                     new_labels[mention.label] = mention.kind
@@ -516,6 +518,25 @@ def _reject(store: Store, doc_id: int, mentions: Sequence[Mention], layer: str, 
                                       mention.kind, origin=origin, decision=Decision.REJECTED,
                                       suggestion_id=suggested[key]))
             report.rejections_added += 1
+
+
+def _check_kind(schema: Schema, new_labels: dict[str, SpanKind], label: str, kind: SpanKind,
+                source: str) -> None:
+    """A label has one kind: an entity label on an event trigger (or an event type on an
+    entity) contradicts the schema, or the kind the same import gave it earlier."""
+    other = SpanKind.ENTITY if kind is SpanKind.TRIGGER else SpanKind.TRIGGER
+    known_other = schema.entities if other is SpanKind.ENTITY else schema.events
+    if label in known_other or new_labels.get(label) is other:
+        what = {SpanKind.ENTITY: "an entity label", SpanKind.TRIGGER: "an event type"}
+        raise InputError(f"{shown(label)} is {what[other]} in the project's schema (or earlier "
+                         f"in this import) but is used here as {what[kind]}; a label has one "
+                         "kind: rename it in the file", *_where(source))
+
+
+def _where(source: str) -> tuple[str, int | None]:
+    """("file", line) from a record's "file:line" source."""
+    path, _, line = source.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (source, None)
 
 
 def _attach(store: Store, doc_id: int, record: Record, layer: str, origin: str,

@@ -91,3 +91,25 @@ def test_document_table_sorts_on_click(store, tmp_path: Path):
                    "</script></body>")
     table = browser_dom(page, tmp_path).split('class="sortable"')[1].split("</table>")[0]
     assert re.findall(r'<tr><td class="t">(\w+)</td>', table) == ["busy", "mild", "calm"]
+
+
+@pytest.mark.parametrize("colour", [
+    "red; background-image: url(file:///etc/passwd)",
+    "#fff;background:url(http://example.com/x.png)",
+    "url(x)", "expression(alert(1))", "", "#12", None,
+])
+def test_schema_colours_that_are_not_colours_never_reach_a_style(hostile_report, colour):
+    page = render_html(hostile_report, colours={"GPE": colour, "ORG": colour})
+    assert "url(" not in page and "expression(" not in page
+    assert 'mark style="background:#ffe08a"' in page
+
+
+@pytest.mark.parametrize("colour", ["#a1b2c3", "#abc", "#a1b2c3d4", "lightgreen"])
+def test_schema_colours_that_are_colours_are_used(hostile_report, colour):
+    page = render_html(hostile_report, colours={"GPE": colour, "ORG": colour})
+    assert f'mark style="background:{colour}"' in page
+
+
+def test_page_forbids_loading_anything(hostile_report):
+    page = render_html(hostile_report)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page

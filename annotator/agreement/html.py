@@ -9,6 +9,7 @@ contains `<script>` shows as text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -84,6 +85,17 @@ document.querySelectorAll('table.sortable').forEach(table => {
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+#: a colour a style attribute may hold: `#rgb`, `#rrggbb` (`#rrggbbaa`) or a CSS colour name
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}(?:[0-9a-fA-F]{2})?|[a-zA-Z]{3,30}")
+MARK_COLOUR = "#ffe08a"
+
+
+def css_colour(value: object, fallback: str = MARK_COLOUR) -> str:
+    """A schema colour fit for a style attribute, else `fallback`: a colour field holding
+    `red; background-image: url(file:///...)` would otherwise load whatever it names."""
+    return value if isinstance(value, str) and COLOUR.fullmatch(value) else fallback
 
 
 def _number(value: float | None, reason: str | None = None) -> str:
@@ -270,7 +282,7 @@ def _highlight(context: dict, span: dict | None, colours: Mapping[str, str]) -> 
     if span is None:
         return f'{lead}{esc(text)}… <span class="absent">(nothing marked)</span>'
     i, j = span["start"] - offset, span["end"] - offset
-    colour = colours.get(span["label"], "#ffe08a")
+    colour = css_colour(colours.get(span["label"]))
     return (f'{lead}{esc(text[:i])}<mark style="background:{esc(colour)}">{esc(text[i:j])}'
             f'<sup>{esc(span["label"])}</sup></mark>{esc(text[j:])}…')
 
@@ -326,6 +338,9 @@ def render_html(report: dict, *, colours: Mapping[str, str] | None = None,
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # nothing outside the page is ever loaded, whatever a name or colour holds
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body><main>"
         f'<h1>{esc(title)}</h1><p class="meta">{meta}</p>{_summary(report)}{body}'
         f'<footer><p>{esc(report["tokenisation"]["note"])}.</p><p>Precision and recall take '

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads pandas and numpy when installed
+    import sqlite_utils
 
 
 def _script(db: sqlite_utils.Database, sql: str) -> None:

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from annotator.changes import Effect, StoreError
 from annotator.migrations import SCHEMA_VERSION, NewerProjectError, migrate
 from annotator.model import (
@@ -161,6 +159,10 @@ class Store(ProjectOverview, ActivityRecords):
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: {describe_error(exc)}") from None
+        # imported here, not with the module: it loads pandas and numpy when they are
+        # installed, which `annotator --help` and every import of the store would pay for
+        import sqlite_utils
+
         self.db = sqlite_utils.Database(conn)
         self._closer = weakref.finalize(self, close_connection, conn, not readonly)
         self._depth = 0

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
+from annotator.changes import StoreError
 from annotator.errors import InputError
 from annotator.wording import plural
 
@@ -71,8 +72,7 @@ def user_error(exc: BaseException) -> str | None:
         from annotator.project_file import describe_error
 
         return f"the project database: {describe_error(exc)}"
-    store = sys.modules.get("annotator.store")  # a StoreError means the store was imported
-    if store is not None and isinstance(exc, store.StoreError):
+    if isinstance(exc, StoreError):
         return str(exc)
     return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from journal_support import Journal
 
-from annotator.model import Document
+from annotator.model import Document, Status
 from annotator.store import Store
 from annotator.teamwork import merge_projects, split_project
 
@@ -50,3 +50,39 @@ def test_telemetry_activity_and_arms_travel_through_split_and_merge(store, tmp_p
         (j.at(3600), report.documents["ann"][0]), (j.at(3700), report.documents["ann"][0])]
     merge_projects(store, list(report.files.values()))  # again: nothing twice
     assert len(store.activity()) == before + 2
+
+
+def test_telemetry_report_reads_the_same_after_merge(store, tmp_path):
+    """Work done in a split file (journal through `journal.perform`, window activity with known
+    moments) measures the same in the project once merged."""
+    from journal_support import suggest
+
+    from annotator import operations
+    from annotator.journal import perform
+    from annotator.store_activity import stamp
+    from annotator.telemetry import project_report
+
+    docs = store.add_documents([Document(f"d{i}", f"{TEXT} {i}") for i in range(2)]).added
+    for doc in docs:
+        suggest(store, doc, 0, 11, "PERSON")
+    report = split_project(store, ["ann"], 1.0, tmp_path / "out")
+    with Store(report.files["ann"]) as theirs:
+        j = Journal(theirs)
+        for n, doc in enumerate(theirs.document_ids()):
+            j.window("ann", doc, 600 * n, "open")
+            (suggestion,) = theirs.spans(doc, "suggestions")
+            for seconds, edit in ((20, operations.accept(theirs, suggestion, "ann")),
+                                  (30, operations.set_status(doc, "ann", Status.DONE))):
+                done = perform(theirs, edit, annotator="ann")  # then moved to a known moment
+                theirs.db.execute("UPDATE journal SET at = ? WHERE id = ?",
+                                  [stamp(j.at(600 * n + seconds)), done.entry_id])
+            j.window("ann", doc, 600 * n + 50, "close")
+        there = project_report(theirs)
+    merge_projects(store, [report.files["ann"]])
+    here = project_report(store)
+    for key in ("active_seconds", "decisions", "documents_worked"):
+        assert here["time"]["per_annotator"][0][key] == there["time"]["per_annotator"][0][key]
+    assert here["time"]["per_annotator"][0]["active_seconds"] == 100
+    assert here["outcomes"]["per_annotator"] == there["outcomes"]["per_annotator"]
+    assert here["outcomes"]["per_annotator"][0]["accepted"] == 2
+    assert here["rubber_stamp"]["per_annotator"] == there["rubber_stamp"]["per_annotator"]

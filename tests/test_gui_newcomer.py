@@ -205,3 +205,23 @@ def test_gui_undo_of_mark_done_shows_the_document_in_progress_again(qtbot, windo
     assert window.progress_label.text() == "0 of 4 documents done"
     row = next(r for r in window.documents.model.rows if r.id == doc_id)
     assert row.status is Status.IN_PROGRESS
+
+
+def test_gui_redo_works_after_closing_and_reopening_the_project(qtbot, window, project,
+                                                                tmp_path):
+    start = select_words(qtbot, window, "Tuesday")
+    key(window, Qt.Key_D)
+    select_words(qtbot, window, "Seoul")
+    key(window, Qt.Key_G)
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)    # Seoul undone: a redo is left
+    window.close()
+    again = open_again(project, tmp_path / "settings.ini", qtbot)
+    assert "Add GPE" in again.act_redo.text() and "Add DATE" in again.act_undo.text()
+    QTest.keyClick(again, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert sorted(s.label for s in stored(project)[1]) == ["DATE", "GPE"]
+    QTest.keyClick(again, Qt.Key_Z, Qt.ControlModifier)
+    QTest.keyClick(again, Qt.Key_Z, Qt.ControlModifier)
+    assert stored(project)[1] == [] and not again.act_undo.isEnabled()
+    QTest.keyClick(again, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert [s.start for s in stored(project)[1]] == [start]
+    again.close()

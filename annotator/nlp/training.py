@@ -301,3 +301,32 @@ def _dev_summary(store: Store, nlp: Language, reference: dict[int, Annotations],
     return evaluation.summary() if evaluation is not None else None
 
 
+
+
+def train_and_compare(project: Path, options: TrainingOptions, details,
+                      progress: Callable[[int, int], bool | None]) -> dict:
+    """The workbench's training job, run in a child process: train, then evaluate the new
+    model beside the project's current one on the new model's held-out documents.
+
+    `details` (a multiprocessing queue, or None) receives each `TrainingState`; `progress`
+    gets (step, total) and stops the job when it returns False. Returns `{"model":
+    RegisteredModel, "comparison": evaluate_models report or None, "current": name}`.
+    """
+    from annotator.nlp.evaluating import EvaluationError, evaluate_models
+    from annotator.nlp.loading import MODEL_SETTING
+
+    def on_state(state: TrainingState) -> bool | None:
+        if details is not None:
+            details.put(state)
+        return progress(state.step, state.total)
+
+    with Store(project) as store:
+        model = train(store, options, on_state)
+        current = store.get_setting(MODEL_SETTING) or "stock"
+        comparison = None
+        if model.held_out:
+            try:
+                comparison = evaluate_models(store, [model.name, current], options.source)
+            except EvaluationError:
+                comparison = None
+    return {"model": model, "comparison": comparison, "current": current}

@@ -1,0 +1,68 @@
+"""Annotate → Train Model… in a child process with its progress dialog, the comparison and the
+switch; Project Lexicon…; Open Most Informative Document."""
+
+from __future__ import annotations
+
+import pytest
+from gui_support import make_project
+from PySide6.QtWidgets import QDialog
+from review_windows import close_window, open_window
+
+from annotator import lexicon
+from annotator.gui.features import model_loop
+from annotator.model import GOLD, Span, SpanKind
+from annotator.model_registry import models
+from annotator.nlp.loading import MODEL_SETTING
+from annotator.store import Store
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = make_project(tmp_path / "p.db")
+    with Store(path) as store:
+        for doc_id in store.document_ids()[:3]:
+            text = store.document(doc_id).text
+            for words, label in (("Pompeo", "PERSON"), ("Pakistan", "GPE"), ("Trump", "PERSON")):
+                if words in text:
+                    start = text.index(words)
+                    store.add_span(Span(doc_id, start, start + len(words), label, GOLD))
+            start = text.index(" ") + 1
+            store.add_span(Span(doc_id, start, start + 3, "Contact:Meet", GOLD,
+                                SpanKind.TRIGGER))
+    win = open_window(qtbot, path, tmp_path, "alice", None)
+    yield win
+    close_window(win)
+
+
+def test_gui_model_loop_trains_in_a_child_process_and_switches(qtbot, window, monkeypatch):
+    loop = window.features["model_loop"]
+    shown = []
+    monkeypatch.setattr(model_loop.ComparisonDialog, "exec",
+                        lambda self: shown.append(self) or QDialog.Accepted)
+    loop.start(GOLD, "blank", 2, 0.34)
+    assert loop.dialog.isVisible()
+    qtbot.waitUntil(lambda: bool(shown), timeout=120000)
+    store = window.session.store
+    [model] = models(store)
+    assert store.get_setting(MODEL_SETTING) == model.name
+    assert shown[0].table.rowCount() == len(model_loop.ComparisonDialog.ROWS)
+    assert loop.dialog.bar.value() == 2 and not loop.dialog.isVisible()
+
+
+def test_gui_model_loop_lexicon_dialog_lists_adds_and_clears(qtbot, window):
+    dialog = window.features["model_loop"].show_lexicon()
+    phrases = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
+    assert {"Pompeo", "Trump"} <= phrases
+    dialog.phrase.setText("Kim Yong Chol")
+    dialog.label.setCurrentText("PERSON")
+    dialog._add()
+    assert lexicon.entries(window.session.store)["Kim Yong Chol"].label == "PERSON"
+    lexicon.clear(window.session.store)
+    dialog.refresh()
+    assert dialog.table.rowCount() == 0
+    dialog.close()
+
+
+def test_gui_model_loop_opens_the_most_informative_document(window):
+    window.features["model_loop"].next_document()
+    assert window.session.doc_id is not None

@@ -224,7 +224,9 @@ def differences(store: Store, doc_id: int, annotators: Sequence[str]) -> list[Di
                   for annotator, layer in layers.items()}
         frames = _frames(gold, trigger).union(
             *(_frames(layers[a], t) for a, t in theirs.items())) or {0}
-        for frame in sorted(frames):
+        settled_frames = {a.frame for a in gold.arguments
+                          if a.trigger_id == trigger.id and a.origin == ADJUDICATED}
+        for frame in sorted(frames - settled_frames):
             versions = [Version(annotator, (mine,) if mine else (), tuple(
                 _argument_pairs(layers[annotator], mine, frame) if mine else ()))
                 for annotator, mine in theirs.items()]
@@ -283,25 +285,27 @@ def resolution(store: Store, difference: Difference, choice: str | None) -> Comp
 
 def _take_arguments(store: Store, difference: Difference, chosen: Version, gold: Annotations,
                     targets: _GoldTargets, edits: list) -> None:
+    """Gold's arguments of the event (trigger, frame) become the chosen version's, all with
+    origin `adjudicated` (which marks the frame settled); the trigger is marked adjudicated
+    once no other frame of it is left to settle. The new arguments are made before the old
+    ones go, so no argument id is reused within the edit (its undo restores the old ids).
+    (Dropping every version of a frame leaves no mark: it settles with the trigger's last.)"""
     trigger = difference.trigger
-    wanted = _argument_keys(chosen.arguments)
-    by_id = gold.span_by_id()
     have = set()
-    for argument in gold.arguments:
-        if argument.trigger_id != trigger.id or argument.frame != difference.frame:
-            continue
-        target = by_id.get(argument.argument_id)
-        key = (argument.role, target.start, target.end) if target else None
-        if key in wanted and key not in have:
-            have.add(key)
-        else:
-            edits.append(RemoveArgument(argument.id, f"Remove {argument.role}"))
     for role, span in chosen.arguments:
         if (role, span.start, span.end) not in have:
             have.add((role, span.start, span.end))
             edits.append(LateArgument(trigger.id, role, targets.argument(span, edits),
                                       ADJUDICATED, frame=difference.frame))
-    edits.append(UpdateSpan(trigger.id, {"origin": ADJUDICATED}, "Mark event adjudicated"))
+    for argument in gold.arguments:
+        if argument.trigger_id == trigger.id and argument.frame == difference.frame:
+            edits.append(RemoveArgument(argument.id, f"Remove {argument.role}"))
+    annotators = [v.annotator for v in difference.versions]
+    others = [d for d in differences(store, difference.doc_id, annotators)
+              if d.kind == "arguments" and d.trigger is not None
+              and d.trigger.id == trigger.id and d.frame != difference.frame]
+    if not others:
+        edits.append(UpdateSpan(trigger.id, {"origin": ADJUDICATED}, "Mark event adjudicated"))
 
 
 def resolve(store: Store, difference: Difference, choice: str | None) -> Compound:

@@ -1,5 +1,7 @@
 """The selected event's frame: its type, every role of the type with what fills it, and what the
-schema says is wrong (a required role missing, an argument of a type the role does not take)."""
+schema says is wrong (a required role missing, an argument of a type the role does not take).
+When several events share the trigger (an import from brat or Prodigy), each is shown under its
+own "Event n of m" row with its own arguments; roles are filled in the first."""
 
 from __future__ import annotations
 
@@ -99,33 +101,14 @@ class EventPanel(QWidget):
             f"&nbsp;<b>{escape(event.label)}</b>&nbsp;</span>&nbsp; “{escape(trigger_text)}” "
             f"<i>({state(event)})</i>")
         arguments = view.arguments_of(event)
-        filled = {a.role for a, _ in arguments}
         event_type = schema.events.get(event.label)
         roles = list(event_type.roles) if event_type else []
-        for role in dict.fromkeys(roles + [a.role for a, _ in arguments]):
-            number = roles.index(role) + 1 if role in roles else None
-            label = f"{number}  {role}" if number and number < 10 else role
-            mine = [(a, s) for a, s in arguments if a.role == role]
-            if not mine:
-                item = QTreeWidgetItem([label, "—", ""])
-                if role in schema.missing_roles(event.label, filled):
-                    item.setText(2, "required, missing")
-                    item.setForeground(2, PROBLEM)
-                item.setData(0, Qt.UserRole, role)
-                self.tree.addTopLevelItem(item)
-            for argument, span in mine:
-                problem = schema.check_argument(event.label, role, span.label) or ""
-                text = f"{span.text_in(view.doc.text)}  [{span.label}]"
-                item = QTreeWidgetItem([label, text, problem or "ok"])
-                item.setForeground(2, PROBLEM if problem else QColor("#2e9d57"))
-                item.setToolTip(2, plain(problem) if problem else "")
-                item.setData(0, Qt.UserRole, role)
-                item.setData(1, Qt.UserRole, argument)
-                if argument.decision.value == "suggested":
-                    font = QFont()
-                    font.setItalic(True)
-                    item.setFont(1, font)
-                self.tree.addTopLevelItem(item)
+        frames = sorted({a.frame for a, _ in arguments} | {0})
+        for frame in frames:
+            if len(frames) > 1:
+                self._frame_header(frame, len(frames))
+            self._role_rows(event, [(a, s) for a, s in arguments if a.frame == frame], roles,
+                            fillable=frame == 0)
         pending = self.session.pending_role
         if pending:
             for i in range(self.tree.topLevelItemCount()):
@@ -135,8 +118,49 @@ class EventPanel(QWidget):
                     item.setText(2, "← click or select its argument")
                     break
 
+    def _frame_header(self, frame: int, count: int) -> None:
+        """A row naming one of the events that share this trigger (brat's E1, E2 on one T)."""
+        item = QTreeWidgetItem([f"Event {frame + 1} of {count}", "", ""])
+        font = QFont()
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFlags(Qt.ItemIsEnabled)
+        item.setToolTip(0, "Events that share this trigger, each with its own arguments. "
+                           "Fill role adds to event 1.")
+        self.tree.addTopLevelItem(item)
+        item.setFirstColumnSpanned(True)
+
+    def _role_rows(self, event, arguments: list, roles: list[str], *, fillable: bool) -> None:
+        """The rows of one event on the trigger: each role with its fillers, and problems."""
+        schema, view = self.session.schema, self.session.view
+        filled = {a.role for a, _ in arguments}
+        for role in dict.fromkeys(roles + [a.role for a, _ in arguments]):
+            number = roles.index(role) + 1 if role in roles else None
+            label = f"{number}  {role}" if number and number < 10 else role
+            mine = [(a, s) for a, s in arguments if a.role == role]
+            if not mine:
+                item = QTreeWidgetItem([label, "—", ""])
+                if role in schema.missing_roles(event.label, filled):
+                    item.setText(2, "required, missing")
+                    item.setForeground(2, PROBLEM)
+                item.setData(0, Qt.UserRole, role if fillable else None)
+                self.tree.addTopLevelItem(item)
+            for argument, span in mine:
+                problem = schema.check_argument(event.label, role, span.label) or ""
+                text = f"{span.text_in(view.doc.text)}  [{span.label}]"
+                item = QTreeWidgetItem([label, text, problem or "ok"])
+                item.setForeground(2, PROBLEM if problem else QColor("#2e9d57"))
+                item.setToolTip(2, plain(problem) if problem else "")
+                item.setData(0, Qt.UserRole, role if fillable else None)
+                item.setData(1, Qt.UserRole, argument)
+                if argument.decision.value == "suggested":
+                    font = QFont()
+                    font.setItalic(True)
+                    item.setFont(1, font)
+                self.tree.addTopLevelItem(item)
+
     def _fill(self, item: QTreeWidgetItem | None) -> None:
-        if item is not None:
+        if item is not None and item.data(0, Qt.UserRole):
             self.roleChosen.emit(item.data(0, Qt.UserRole))
 
     def _remove(self) -> None:

@@ -4,6 +4,7 @@ and before it acts, so a stale window never writes a second decision on a sugges
 from __future__ import annotations
 
 import test_gui_workbench as workbench
+from gui_support import analysis
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from test_gui_workbench import POMPEO, click_at, find, key, stored
@@ -122,3 +123,25 @@ def test_gui_heartbeats_of_another_window_do_not_reload_this_one(qtbot, project,
     key(second, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)   # an edit is news
     assert first.session.sync() is True and reloads == [1]
     close(first, second)
+
+
+def test_gui_accepting_a_suggestion_another_program_replaced_writes_nothing_and_says_so(
+        qtbot, project, tmp_path):
+    """Issue 10 item 5: after another program's `preannotate --force`, Enter on a suggestion
+    the window still shows used to raise FOREIGN KEY constraint failed into the event loop."""
+    win = open_window(project, tmp_path / "one.ini", qtbot)
+    win.session.watch.stop()                 # it has not looked since
+    at = find(win, "New York")
+    focus(qtbot, win)
+    click_at(qtbot, win, at + 2)
+    shown = win.session.selected()
+    with Store(project) as other:            # the other program re-runs pre-annotation
+        doc = other.document_by_name(POMPEO)
+        other.save_analyses([analysis(doc)])
+    key(win, Qt.Key_Return)
+    assert stored(project)[1] == []
+    assert "another window or program" in win.statusBar().currentMessage()
+    # the window shows the new suggestion there (another id), ready for another Enter
+    [fresh] = [s for s in win.session.view.pending() if s.start == at]
+    assert fresh.id != shown.id
+    close(win)

@@ -107,3 +107,17 @@ def test_telemetry_gui_dashboard_shows_data_as_plain_text(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     (label,) = dialog.warning_labels
     assert label.textFormat() == Qt.PlainText and "<img src=x>" in label.text()
+
+
+def test_telemetry_gui_clock_adds_earlier_days_to_this_document(window):
+    win, ids = window
+    store, telemetry = win.session.store, win.features["telemetry"]
+    yesterday = datetime.now().astimezone().replace(hour=12, minute=0, second=0,
+                                                    microsecond=0) - timedelta(days=1)
+    for n in range(6):  # ten minutes on ids[2] yesterday
+        store.record_activity("alice", ids[2], "open" if n == 0 else "input",
+                              at=yesterday + timedelta(seconds=100 * n))
+    store.record_activity("alice", ids[2], "close", at=yesterday + timedelta(seconds=600))
+    telemetry.before_today = None  # the history is read once; it changed under the window
+    win.session.open_document(ids[2])
+    assert telemetry.clock.text() == "This document 10 min · today 0 min"

@@ -38,14 +38,13 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from statistics import median
 
-from annotator.journal import entries as journal_entries
 from annotator.model import GOLD, SUGGESTIONS
 from annotator.store import Store
 from annotator.store_activity import stamp
 from annotator.telemetry.experiment import compare_arms, experiment_settings
 from annotator.telemetry.outcomes import DECIDED, tally_outcomes
 from annotator.telemetry.scorecards import score_units, scorecards
-from annotator.telemetry.sources import Moment, in_force, timeline
+from annotator.telemetry.sources import Moment, in_force, journal_entries, timeline
 from annotator.telemetry.stamps import count_accepts, monitor
 from annotator.telemetry.worktime import IDLE_SECONDS, DocumentTime, WorkTime, measure
 
@@ -63,7 +62,7 @@ def measure_work(store: Store, annotator: str | None = None, since: datetime | N
     """Active time from the journal and the activity table (of one person, from `since` on).
     With `now`, the time since each person's last recorded moment counts too, as far as the
     rules allow (the window still had the focus, no pause): what a live clock shows."""
-    entries = journal_entries(store, annotator=annotator, since=since)
+    entries = journal_entries(store, annotator, since)
     lines = timeline(entries, store.activity(annotator, since))
     if now is not None:
         for who, moments in lines.items():

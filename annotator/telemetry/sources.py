@@ -8,12 +8,29 @@ either existed simply has none: every figure is then measured from what there is
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 from annotator.journal import JournalEntry as Entry
-from annotator.store_activity import Activity
+from annotator.store import Store
+from annotator.store_activity import Activity, parse_stamp
+
+#: operations whose edit telemetry reads (how many spans a bulk decision made)
+READ_EDITS = ("accept_all", "annotate_all")
+
+
+def journal_entries(store: Store, annotator: str | None = None,
+                    since: datetime | None = None) -> list[Entry]:
+    """Journal rows in time order (of one person, from `since` on), with the edit parsed only
+    where telemetry reads it (bulk decisions, status changes; otherwise `{}`), and without
+    descriptions."""
+    return [Entry(row_id, parse_stamp(at), who, doc, action, operation, "",
+                  json.loads(edit) if edit else {}, entry_of)
+            for row_id, at, who, doc, action, operation, entry_of, edit
+            in store.journal_steps(annotator, since, READ_EDITS)]
 
 
 def in_force(rows: Iterable[Entry]) -> set[int]:
@@ -51,7 +68,8 @@ def timeline(journal: Iterable[Entry], activity: Iterable[Activity]) -> dict[str
         moments.setdefault(entry.annotator, []).append(
             (entry.at, 1, entry.id, Moment(entry.at, entry.annotator, entry.document_id, "edit",
                                            entry)))
-    return {who: [m for *_, m in sorted(items, key=lambda t: t[:3])]
+    by_time = itemgetter(0, 1, 2)
+    return {who: [item[3] for item in sorted(items, key=by_time)]
             for who, items in sorted(moments.items())}
 
 

@@ -24,8 +24,8 @@ from annotator.gui.dashboard import DashboardDialog
 
 #: at most one `input` row per this many seconds of use
 INPUT_EVERY_SECONDS = 30.0
-#: how often the status bar's clock is brought up to date
-CLOCK_EVERY_MS = 15_000
+#: how often the status bar's clock is brought up to date (while the window is in use)
+CLOCK_EVERY_MS = 30_000
 
 
 def _clock(seconds: float) -> str:
@@ -42,10 +42,11 @@ class Telemetry(QObject):
         self.document: int | None = None
         self.last_input: float | None = None
         self.dashboard: DashboardDialog | None = None
-        #: this document's active seconds before today
-        self.earlier = 0.0
+        #: the annotator's active seconds per document before today (read once)
+        self.before_today: dict[int, float] | None = None
         session = ctx.session
         session.documentOpened.connect(self.opened)
+        session.annotatorChanged.connect(self.annotator_changed)
         session.selectionChanged.connect(self.used)
         session.annotationsChanged.connect(self.used)
         ctx.article.verticalScrollBar().valueChanged.connect(self.used)
@@ -59,7 +60,7 @@ class Telemetry(QObject):
         self.clock.setToolTip("Active time: gaps over 2 minutes without input are not counted")
         ctx.status_bar.addPermanentWidget(self.clock)
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.update_clock)
+        self.timer.timeout.connect(self.tick)
         self.timer.start(CLOCK_EVERY_MS)
         self.act_dashboard = ctx.add_action(
             "&Dashboard…", self.show_dashboard, ("Ctrl+Shift+D",), menu="review",
@@ -80,7 +81,7 @@ class Telemetry(QObject):
         self.document = doc_id
         self.record("open", doc_id)
         self.last_input = time.monotonic()
-        self.update_clock(reopened=True)
+        self.update_clock()
 
     def used(self, *_args) -> None:
         """Something the person did in the window: one `input` row per 30 s at most."""
@@ -114,21 +115,32 @@ class Telemetry(QObject):
         record = work.documents.get((self.ctx.session.annotator, document))
         return record.active_seconds if record else 0.0
 
-    def update_clock(self, *, reopened: bool = False) -> None:
-        """This document's active time (all days) and today's; the whole history is read only
-        when a document opens, today's on every tick."""
+    def update_clock(self) -> None:
+        """This document's active time (all days) and today's. The whole history is read once
+        (per document, the time before today); today's on every tick."""
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0,
                                                        microsecond=0)
+        who = self.ctx.session.annotator
         try:
             today = self._work(midnight)
-            if reopened:
-                before = self._seconds(self._work(None), self.document)
-                self.earlier = max(0.0, before - self._seconds(today, self.document))
+            if self.before_today is None:
+                history = self._work(None)
+                self.before_today = {
+                    doc: max(0.0, record.active_seconds - self._seconds(today, doc))
+                    for (name, doc), record in history.documents.items() if name == who}
         except sqlite3.Error:
             return
-        this = self.earlier + self._seconds(today, self.document)
-        total = today.annotator_seconds(self.ctx.session.annotator)
-        self.clock.setText(f"This document {_clock(this)} · today {_clock(total)}")
+        this = self.before_today.get(self.document, 0.0) + self._seconds(today, self.document)
+        self.clock.setText(f"This document {_clock(this)} · "
+                           f"today {_clock(today.annotator_seconds(who))}")
+
+    def tick(self) -> None:
+        if QApplication.applicationState() == Qt.ApplicationActive:
+            self.update_clock()
+
+    def annotator_changed(self, _name: str) -> None:
+        self.before_today = None
+        self.update_clock()
 
     # --- the dashboard -------------------------------------------------------------------------
     def show_dashboard(self) -> None:

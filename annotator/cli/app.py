@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "console", "errors", "fail", "open_project", "plain", "plural", "say"]
 
-console = Console()
-errors = Console(stderr=True)
+# markup off by default: a string printed is printed as it is, whatever it holds (`[/b]` in a
+# name); styles are given as `style=` or `Text`, never written into strings
+console = Console(markup=False)
+errors = Console(stderr=True, markup=False)
 
 
 def plain(value: object) -> Text:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from annotator.cli.app import app, console, errors, fail, is_interactive, open_project
 from annotator.errors import Cancelled
@@ -76,9 +76,9 @@ def train_command(
             errors.print("interrupted: no model was saved or registered")
             raise typer.Exit(130) from None
         except StoreError as exc:
-            raise fail(escape(str(exc))) from None
-    console.print(f"model [bold]{escape(model.name)}[/] registered: {escape(model.path)}",
-                  highlight=False)
+            raise fail(str(exc)) from None
+    console.print(Text("model ") + Text(model.name, style="bold")
+                  + Text(f" registered: {model.path}"), highlight=False)
     console.print(f"trained from layer {model.trained_from!r} on {len(model.train_documents)} "
                   f"documents, {model.steps} steps in {model.seconds:.1f} s; held out "
                   f"{len(model.held_out)}", markup=False, highlight=False)
@@ -144,7 +144,7 @@ def evaluate_command(
         try:
             report = evaluate_models(store, model, against, documents)
         except EvaluationError as exc:
-            raise fail(escape(str(exc))) from None
+            raise fail(str(exc)) from None
     console.print(f"{len(report['documents'])} documents ({documents}), against layer "
                   f"{against!r}", markup=False, highlight=False)
     _per_label(report["models"], "suggestions against the reference")

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from annotator.cli.app import app, console, errors, fail, open_project, plain
+from annotator.cli.app import app, console, errors, fail, open_project, plain, say
 
 if TYPE_CHECKING:  # spaCy loads when the command runs, not for `annotator --help`
     from annotator.nlp.preannotate import PreannotateReport
@@ -151,7 +150,7 @@ def preannotate_command(
         except ModelNotFound as exc:
             raise fail(str(exc)) from None
         for warning in pipeline.warnings:
-            errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+            say(f"warning: {warning}", err=True, style="yellow")
         if model:
             # a path is remembered absolute, so the GUI finds it from any working directory
             store.set_setting(MODEL_SETTING,
@@ -167,7 +166,7 @@ def preannotate_command(
         finally:
             runs.close()
         for warning in report.warnings[len(pipeline.warnings):]:
-            errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+            say(f"warning: {warning}", err=True, style="yellow")
     _summary(report)
     if report.cancelled:
         errors.print(f"stopped: {report.documents} of {report.total} documents saved; run "

@@ -1,4 +1,4 @@
-"""Fuzzing every importer (txt, Prodigy JSONL, doccano, CoNLL, brat, spaCy, and `auto`): files
+"""Fuzzing every importer (txt, Prodigy JSONL, doccano, CoNLL, CoNLL-U, brat, spaCy, `auto`): files
 made malformed by hypothesis (cut short, bytes flipped or inserted, broken UTF-8, binary, empty,
 huge lines, odd JSON values, spans off the text, NUL and lone surrogates) either import into a
 consistent project or are refused with an `InputError` naming the file, and then the project is
@@ -40,6 +40,14 @@ PRODIGY = {
 DOCCANO = {"text": TEXT, "label": [[0, 11, "PERSON"], [31, 36, "GPE"]], "meta": {"name": "d"}}
 CONLL = ("-DOCSTART- -X- O O\n\nKim B-PER\nJong I-PER\nUn I-PER\nmet O\nMoon B-PER\n"
          "Jae-in I-PER\nin O\nSeoul B-GPE\n. O\n\nIt O\nrained O\n. O\n")
+CONLLU = ("# newdoc id = talks\n# text = Kim Jong Un met Moon.\n"
+          "1\tKim\t_\t_\t_\t_\t_\t_\t_\tNER=B-PERSON\n"
+          "2\tJong\t_\t_\t_\t_\t_\t_\t_\tNER=I-PERSON\n"
+          "3-4\tUnmet\t_\t_\t_\t_\t_\t_\t_\t_\n"
+          "3\tUn\t_\t_\t_\t_\t_\t_\t_\tNER=I-PERSON\n"
+          "4\tmet\t_\t_\t_\t_\t_\t_\t_\t_\n"
+          "5\tMoon\t_\t_\t_\t_\t_\t_\t_\tNE=B-PERSON|SpaceAfter=No\n"
+          "6\t.\t_\t_\t_\t_\t_\t_\t_\tSpacesAfter=\\n\n\n")
 ANN = ("T1\tPERSON 0 11\tKim Jong Un\nT2\tContact-Meet 12 15\tmet\nT3\tPERSON 16 27\t"
        "Moon Jae-in\nE1\tContact-Meet:T2 Entity:T1 Entity2:T3\nA1\tNegation E1\n")
 SEEDS = {
@@ -48,6 +56,7 @@ SEEDS = {
                           + "\n").encode()),
     "doccano": ("d.jsonl", (json.dumps(DOCCANO) + "\n").encode()),
     "conll": ("c.conll", CONLL.encode()),
+    "conllu": ("u.conllu", CONLLU.encode()),
     "brat": ("a.ann", ANN.encode()),
 }
 #: JSON values that readers must refuse or take exactly, put where a reader expects something
@@ -175,7 +184,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.mark.parametrize("fmt", ["txt", "jsonl", "doccano", "conll", "auto"])
+@pytest.mark.parametrize("fmt", ["txt", "jsonl", "doccano", "conll", "conllu", "auto"])
 @FUZZ
 @given(data=st.data())
 def test_inputs_fuzz_text_formats(fmt, data):

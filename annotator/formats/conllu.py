@@ -37,6 +37,8 @@ from annotator.model import Sentence
 
 #: MISC keys an entity tag goes by: UD pipelines' NER, spaCy's NE (and name), or none
 NER_PART = re.compile(r"^(?:(?:NER|NE|name)=)?([BIELSU])-(.+)$")
+#: a word id as `int()` can read it (`isdigit` also takes '²', and 5,000 digits no int holds)
+WORD_ID = re.compile(r"[0-9]{1,9}")
 ESCAPES = {" ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\p", "\\": "\\\\"}
 UNESCAPES = {v: k for k, v in ESCAPES.items()}
 
@@ -119,12 +121,12 @@ def _parse(path: Path) -> list[tuple[str | None, list[list[tuple[str, str, str, 
             continue  # an empty node: no surface form
         if "-" in ident:
             first, _, last = ident.partition("-")
-            if not (first.isdigit() and last.isdigit()):
+            if not (WORD_ID.fullmatch(first) and WORD_ID.fullmatch(last)):
                 raise InputError(f"bad word id {ident!r}", path, number)
             skip_to = int(last)
             documents[-1][1][-1].append((form, "?", _spacing(misc, path, number), number))
             continue
-        if not ident.isdigit():
+        if not WORD_ID.fullmatch(ident):
             raise InputError(f"bad word id {ident!r} (expected 1, 2 ... or 1-2, 1.1)", path,
                              number)
         tag = _tag(misc)

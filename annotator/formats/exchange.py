@@ -536,7 +536,7 @@ def _check_kind(schema: Schema, new_labels: dict[str, SpanKind], label: str, kin
 def _where(source: str) -> tuple[str, int | None]:
     """("file", line) from a record's "file:line" source."""
     path, _, line = source.rpartition(":")
-    return (path, int(line)) if path and line.isdigit() else (source, None)
+    return (path, int(line)) if path and line.isdecimal() else (source, None)
 
 
 def _attach(store: Store, doc_id: int, record: Record, layer: str, origin: str,

@@ -155,7 +155,8 @@ class DashboardDialog(QDialog):
                 key = ARM_NAMES.get(row["arm"], "all documents") if report["experiment"] \
                     else "all documents"
                 samples.setdefault(key, []).append(row["active_seconds"])
-        samples = dict(sorted(samples.items(), key=lambda kv: kv[0] != ARM_NAMES["shown"]))
+        ordered = sorted(samples.items(), key=lambda kv: kv[0] != ARM_NAMES["shown"])
+        samples = {f"{name} (n = {len(values)})": values for name, values in ordered}
         self._chart("Active time per document (documents done)",
                     charts.histogram(samples, label="Active time per document"),
                     list(samples) if len(samples) > 1 else None)

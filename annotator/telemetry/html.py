@@ -111,7 +111,8 @@ def _time(report: dict) -> str:
         if row["status"] == "done" and row["active_seconds"]:
             key = ARM_NAMES.get(row["arm"], "all documents") if experiment else "all documents"
             samples.setdefault(key, []).append(row["active_seconds"])
-    samples = dict(sorted(samples.items(), key=lambda kv: kv[0] != ARM_NAMES["shown"]))
+    ordered = sorted(samples.items(), key=lambda kv: kv[0] != ARM_NAMES["shown"])
+    samples = {f"{name} (n = {len(values)})": values for name, values in ordered}
     distribution = ('<div class="figure"><h3>Active time per document (documents done)</h3>'
                     + charts.histogram(samples, label="Active time per document")
                     + (charts.legend(list(samples), charts.SERIES) if len(samples) > 1 else "")

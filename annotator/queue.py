@@ -1,4 +1,5 @@
-"""Which document to annotate next: the "to do" documents, most informative first.
+"""Which document to annotate next: the "to do" documents, most informative first; and which
+suggestions to hide as too unsure.
 
 A document teaches the model most where its suggestions are unsure or disagree: each pending
 suggestion with a probability (the trained trigger component's) adds its uncertainty, 1 - p,
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from annotator import lexicon
 from annotator.lexicon import ORIGIN as LEXICON
-from annotator.model import SUGGESTIONS, Span, SpanKind, Status
+from annotator.model import SUGGESTIONS, Annotations, Span, SpanKind, Status
 from annotator.store import Store, undecided
 
 
@@ -26,6 +27,16 @@ class QueueItem:
     disagreements: int
     uncertainty: float
     pending: int
+
+
+def hide_unsure(suggestions: Annotations, min_score: float) -> Annotations:
+    """The suggestions without those whose probability is below `min_score` (and their
+    arguments). Unscored suggestions and scores above 1 (lexicon evidence counts) stay."""
+    spans = [s for s in suggestions.spans
+             if s.score is None or s.score > 1.0 or s.score >= min_score]
+    keep = {s.id for s in spans}
+    return Annotations(spans, [a for a in suggestions.arguments
+                               if a.trigger_id in keep and a.argument_id in keep])
 
 
 def _disagreements(spans: list[Span]) -> int:

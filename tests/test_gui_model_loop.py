@@ -66,3 +66,20 @@ def test_gui_model_loop_lexicon_dialog_lists_adds_and_clears(qtbot, window):
 def test_gui_model_loop_opens_the_most_informative_document(window):
     window.features["model_loop"].next_document()
     assert window.session.doc_id is not None
+
+
+def test_gui_model_loop_threshold_hides_unsure_suggestions(window):
+    session = window.session
+    doc_id = session.store.document_ids()[0]
+    session.open_document(doc_id)
+    target = session.view.pending()[0]
+    session.store.update_span(target.id, score=0.2)  # an unsure suggestion
+    session.open_document(session.store.document_ids()[1])
+    session.open_document(doc_id)
+    scored = [target]
+    before = len(session.view.pending())
+    window.features["model_loop"].set_threshold(0.5)
+    assert len(session.view.pending()) < before
+    assert scored[0].id not in {s.id for s in session.view.pending()}
+    window.features["model_loop"].set_threshold(0.0)
+    assert len(session.view.pending()) == before

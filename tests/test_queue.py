@@ -40,3 +40,17 @@ def test_queue_most_informative_first(project_path, store):
                           "--annotator", "alice", "--limit", "2"], capture_output=True,
                          text=True).stdout
     assert out.index("d0") < out.index("d1") and "d3" not in out
+
+
+def test_queue_hide_unsure_keeps_unscored_and_lexicon_counts():
+    from annotator.model import Annotations, Argument
+    from annotator.queue import hide_unsure
+
+    spans = [Span(1, 0, 5, "Contact:Meet", SUGGESTIONS, SpanKind.TRIGGER, score=0.3, id=1),
+             Span(1, 6, 9, "PERSON", SUGGESTIONS, score=None, id=2),
+             Span(1, 10, 14, "PERSON", SUGGESTIONS, origin="lexicon", score=3.0, id=3),
+             Span(1, 15, 20, "Contact:Meet", SUGGESTIONS, SpanKind.TRIGGER, score=0.8, id=4)]
+    kept = hide_unsure(Annotations(spans, [Argument(1, "Entity", 2), Argument(4, "Entity", 3)]),
+                       0.5)
+    assert [s.id for s in kept.spans] == [2, 3, 4]
+    assert [(a.trigger_id, a.argument_id) for a in kept.arguments] == [(4, 3)]

@@ -37,6 +37,7 @@ from annotator.model import (
     Token,
 )
 from annotator.presence import HEARTBEAT_SECONDS, Instance, Presence
+from annotator.queue import hide_unsure
 from annotator.store import Store, StoreError, undecided
 
 WORD = re.compile(r"\w+|[^\w\s]")
@@ -173,6 +174,9 @@ class Session(QObject):
         #: a role chosen in the event panel, waiting for the span that fills it
         self.pending_role: str | None = None
         self._suggestions = Annotations()
+        #: pending suggestions with a probability below this are hidden (Annotate → Hide
+        #: Unsure Suggestions); unscored ones and lexicon evidence counts always show
+        self.min_score = 0.0
         #: the annotator's layer on the open document as stored, kept so that an edit re-reads
         #: only the spans it wrote: re-reading a thousand spans per key press costs milliseconds
         self._layer: dict[int, Span] = {}
@@ -356,6 +360,8 @@ class Session(QObject):
                                if s.doc_id == doc_id and s.layer == self.annotator)
         layer = list(self._layer.values())
         pending = undecided(self._suggestions, layer)
+        if self.min_score > 0:
+            pending = hide_unsure(pending, self.min_score)
         mine = [s for s in layer if s.decision is not Decision.REJECTED]
         keep = {s.id for s in mine}
         arguments = [a for a in self.store.arguments(doc_id, self.annotator)
@@ -363,6 +369,13 @@ class Session(QObject):
         spans = sorted(mine + pending.spans, key=lambda s: (s.start, -s.end, s.id))
         self.view = DocumentView(self.view.doc, self.view.token_source, spans,
                                  arguments + pending.arguments)
+
+    def set_min_score(self, value: float) -> None:
+        """Hide pending suggestions less sure than `value` (0 shows all) and repaint."""
+        self.min_score = value
+        if self.view is not None:
+            self._load()
+            self.annotationsChanged.emit()
 
     def set_annotator(self, name: str) -> None:
         self.annotator = name

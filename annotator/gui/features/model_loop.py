@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -293,6 +294,12 @@ class ModelLoop:
                                                "project's annotations")
         self.lexicon_action = ctx.add_action("Project &Lexicon…", self.show_lexicon,
                                              menu="annotate")
+        self.threshold_action = ctx.add_action("&Hide Unsure Suggestions…", self.ask_threshold,
+                                               menu="annotate",
+                                               tip="Hide suggestions whose probability is "
+                                                   "below a threshold")
+        saved = ctx.settings.value("modelloop/min_score", 0.0)
+        ctx.session.set_min_score(float(saved or 0.0))
         self.next_action = ctx.add_action("Open &Most Informative Document", self.next_document,
                                           ("Ctrl+Alt+N",), menu="annotate",
                                           tip="The to-do document whose suggestions are least "
@@ -358,6 +365,20 @@ class ModelLoop:
                           type(error).__name__, QMessageBox.Ok, self.ctx.parent)
         box.setTextFormat(Qt.PlainText)
         box.open()
+
+    def ask_threshold(self) -> None:
+        value, ok = QInputDialog.getDouble(
+            self.ctx.parent, "Hide Unsure Suggestions",
+            "Hide suggestions with a probability below (0 shows all):",
+            self.ctx.session.min_score, 0.0, 1.0, 2)
+        if ok:
+            self.set_threshold(value)
+
+    def set_threshold(self, value: float) -> None:
+        self.ctx.settings.setValue("modelloop/min_score", value)
+        self.ctx.session.set_min_score(value)
+        self.ctx.status(f"Hiding suggestions below {value:.2f}" if value else
+                        "Showing every suggestion", 5000)
 
     # --- lexicon and queue ---------------------------------------------------------------
     def show_lexicon(self) -> LexiconDialog:

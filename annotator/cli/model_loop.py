@@ -167,7 +167,7 @@ def models_command(project: Path = typer.Argument(..., help="Project file.")) ->
     table = Table(box=box.SIMPLE_HEAD)
     for column in ("name", "from", "base", "trained at", "train/held out", "dev entity F1",
                    "dev trigger F1", "path"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for m in found:
         summary = m.scores.get("summary", {})
         table.add_row(m.name, m.trained_from, m.base, m.trained_at,

@@ -474,13 +474,17 @@ class Harness:
 
         if out is not None:  # the previous export must survive an unfinished new one
             digests = self.fx.exports[f"{op}:{fmt}"]
-            found = tree_digest(out)
+            found = tree_digest(out, (self.fx.initial_export(op, fmt),))
             if found is None:
                 result.lost += 1
                 result.notes.append(f"{fmt}: the output was destroyed ({', '.join(left)} left)")
             elif found not in digests.values():
                 result.torn += 1
                 result.notes.append(f"{fmt}: the output is neither export (mixed)")
+            if result.lost or result.torn:  # as the kill left it, for whoever fixes it
+                seen = self.work / f"{folder.name}-as-killed"
+                shutil.copytree(folder, seen, ignore=shutil.ignore_patterns("project.db*"))
+                result.notes.append(f"the folder as the kill left it: {seen}")
 
         failure = reopen(project)
         if failure:

@@ -268,17 +268,18 @@ def layer_digest(conn: sqlite3.Connection, layer: str) -> str:
     return hashlib.sha256(json.dumps([spans, arguments, statuses]).encode()).hexdigest()[:16]
 
 
-def tree_digest(path: Path) -> str | None:
-    """The content of a file or folder (names and bytes, its own path written as `<output>`);
-    None when it does not exist."""
+def tree_digest(path: Path, aliases: tuple[Path, ...] = ()) -> str | None:
+    """The content of a file or folder (names and bytes, its own path and `aliases` (where it
+    was first written) written as `<output>`); None when it does not exist."""
     if not path.exists():
         return None
     digest = hashlib.sha256()
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    names = {str(p) for p in (path, *aliases)} | {str(p.resolve()) for p in (path, *aliases)}
     for file in files:
         digest.update(str(file.relative_to(path) if file != path else "").encode() + b"\0")
         data = file.read_bytes()
-        for name in {str(path), str(path.resolve())}:  # a spaCy config names its folder
+        for name in sorted(names, key=len, reverse=True):  # a spaCy config names its folder
             data = data.replace(name.encode(), b"<output>")
         digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()[:16]

@@ -31,10 +31,11 @@ is in that copy (`lost`), and that the unit in flight is all there or not at all
 it runs the operation once more to its end (the next run, which must clean what the killed one
 left: one more import, export or merge; for edits, undo and pre-annotation, opening the project)
 and counts what is still there that nobody should leave behind (`debris`: hidden
-`.part`/temporary files, set-aside folders, `-wal`/`-shm` files after every program closed).
-Every acknowledged edit must have its journal row with the action it was acknowledged as, an
-undo/redo row must point at an apply row, and no row may exist without an acknowledged edit but
-the one in flight (else lost/torn).
+`.part`/temporary files, set-aside folders, a non-empty `-wal` after every program closed; apart
+from it, `empty WAL`: a file left with an empty `-wal` and its `-shm` beside it, as a read-only
+reader leaves them). Every acknowledged edit must have its journal row with the action it was
+acknowledged as, an undo/redo row must point at an apply row, and no row may exist without an
+acknowledged edit but the one in flight (else lost/torn).
 
 Exit status 1 when anything was lost, torn, corrupt or left as debris.
 """
@@ -104,12 +105,14 @@ class Trial:
     debris: int = 0
     refused: int = 0
     journal_checked: int = 0
+    #: files left with an empty -wal and a -shm beside them after every program closed
+    empty_wal: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
-        return bool(self.lost or self.torn or self.corrupt or self.debris)
+        return bool(self.lost or self.torn or self.corrupt or self.debris or self.empty_wal)
 
 
 # --- fixtures shared by every trial --------------------------------------------------------
@@ -471,6 +474,8 @@ class Harness:
         expected = inputs | {PROJECT + "-wal", PROJECT + "-shm"} | ({out.name} if out else set())
         left = _strays(folder, expected)
         result.left = len(left)
+        if left and self.args.signal == "int":  # Ctrl+C lets the program clean up: say what not
+            result.notes.append("left by Ctrl+C: " + ", ".join(left))
 
         if out is not None:  # the previous export must survive an unfinished new one
             digests = self.fx.exports[f"{op}:{fmt}"]
@@ -514,9 +519,15 @@ class Harness:
             result.corrupt += 1
             result.notes.append(f"the next run failed: {type(exc).__name__}: {exc}")
         debris = _strays(folder, inputs | ({out.name} if out else set()))
+        litter = [name for name in debris if _empty_wal_pair(folder, name)]
+        debris = [name for name in debris if name not in litter]
+        result.empty_wal += sum(1 for name in litter if name.endswith("-wal"))
         if debris:
             result.debris += len(debris)
             result.notes.append("left after the next run: " + ", ".join(debris[:5]))
+        if litter:
+            result.notes.append("an empty WAL left beside: " + ", ".join(
+                name.removesuffix("-wal") for name in litter if name.endswith("-wal")))
         if result.failed and self.kept < self.args.keep:
             self.kept += 1
             (folder / "acks.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
@@ -649,6 +660,15 @@ def _wal_size(project: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
+def _empty_wal_pair(folder: Path, name: str) -> bool:
+    """`name` is the -wal or -shm of a file whose WAL is empty (what a read-only reader leaves)."""
+    for suffix in ("-wal", "-shm"):
+        if name.endswith(suffix):
+            wal = folder / (name.removesuffix(suffix) + "-wal")
+            return wal.exists() and wal.stat().st_size == 0
+    return False
+
+
 def _strays(folder: Path, expected: set[str]) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name not in expected)
 
@@ -660,8 +680,8 @@ def summarise(trials: list[Trial]) -> dict[str, dict]:
         row = table[t.operation]
         row["trials"] += 1
         row["killed"] += t.killed
-        for key in ("acks", "lost", "torn", "corrupt", "left", "debris", "refused",
-                    "journal_checked"):
+        for key in ("acks", "lost", "torn", "corrupt", "left", "debris", "empty_wal",
+                    "refused", "journal_checked"):
             row[key] += getattr(t, key)
         row["seconds"] = round(row["seconds"] + t.seconds, 1)
         row["failed_trials"] += t.failed
@@ -669,7 +689,8 @@ def summarise(trials: list[Trial]) -> dict[str, dict]:
 
 
 COLUMNS = [("operation", 16), ("trials", 6), ("acked", 8), ("lost", 5), ("torn", 5),
-           ("corrupt", 7), ("debris", 6), ("left", 5), ("refused", 7), ("journal", 7)]
+           ("corrupt", 7), ("debris", 6), ("empty WAL", 9), ("left", 5), ("refused", 7),
+           ("journal", 7)]
 
 
 def print_table(summary: dict[str, dict]) -> None:
@@ -678,7 +699,8 @@ def print_table(summary: dict[str, dict]) -> None:
     total: dict[str, int] = defaultdict(int)
     for op, row in summary.items():
         cells = [row["trials"], row["acks"], row["lost"], row["torn"], row["corrupt"],
-                 row["debris"], row["left"], row["refused"], row["journal_checked"]]
+                 row["debris"], row["empty_wal"], row["left"], row["refused"],
+                 row["journal_checked"]]
         for (name, _), value in zip(COLUMNS[1:], cells, strict=True):
             total[name] += value
         print(f"{op:<16}  " + "  ".join(f"{v:>{w}}" for v, (_, w) in
@@ -726,6 +748,9 @@ def main(argv: list[str] | None = None) -> int:
             trials[-1].seconds = time.monotonic() - began
             if not args.json and trials[-1].notes:
                 print(f"{op} #{number}: " + " | ".join(trials[-1].notes), file=sys.stderr)
+        if args.json:  # on the way, so a long run's figures survive whatever comes after
+            print(json.dumps({op: summarise([t for t in trials if t.operation == op])[op]}),
+                  file=sys.stderr, flush=True)
     summary = summarise(trials)
     failed = any(t.failed for t in trials)
     if args.json:

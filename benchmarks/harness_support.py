@@ -225,10 +225,11 @@ def build_project(path: Path, *, analysed: bool = True, layers: tuple[str, ...] 
 
 
 def copy_project(source: Path, target: Path) -> None:
-    """Copy a cleanly closed project (its `.db` alone holds everything)."""
-    for suffix in ("-wal", "-shm"):
-        if source.with_name(source.name + suffix).exists():
-            raise RuntimeError(f"{source} was not closed cleanly")
+    """Copy a cleanly closed project (its `.db` alone holds everything: no WAL, or an empty
+    one, as a read-only reader leaves)."""
+    wal = source.with_name(source.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RuntimeError(f"{source} was not closed cleanly")
     shutil.copyfile(source, target)
 
 

@@ -434,8 +434,8 @@ class CurationPanel(QWidget):
             self.ctx.article.select_text(diff.start, diff.end)
             self.ctx.article.setFocus()
         self.session.message.emit("Editing gold: a label key labels the selection or relabels "
-                                  "the span, Alt+arrows resize; F6 comes back to the "
-                                  "differences")
+                                  "the span, [ and ] resize (Annotate › Resize Span); F6 comes "
+                                  "back to the differences")
 
 
 class CurationDock(QDockWidget):

@@ -118,14 +118,15 @@ class MainWindow(QMainWindow):
                                local=True)
         self.act_next_suggestion = a("Next S&uggestion", lambda: self.step_span(1, True),
                                      ("Ctrl+Tab",), local=True)
-        self.act_grow_start = a("Grow Start ←", lambda: s.resize("start", -1), ("Alt+Left",),
-                                local=True)
+        # brackets, not Alt+Shift+arrows: desktops (openbox, KDE, Xfce) keep those for moving
+        # windows between workspaces (keymap.DESKTOP_KEYS); every key can be changed in Settings
+        self.act_grow_start = a("Grow Start ←", lambda: s.resize("start", -1),
+                                ("[", "Alt+Left"), local=True)
         self.act_shrink_start = a("Shrink Start →", lambda: s.resize("start", 1),
-                                  ("Alt+Right",), local=True)
-        self.act_grow_end = a("Grow End →", lambda: s.resize("end", 1), ("Alt+Shift+Right",),
-                              local=True)
-        self.act_shrink_end = a("Shrink End ←", lambda: s.resize("end", -1),
-                                ("Alt+Shift+Left",), local=True)
+                                  ("Ctrl+[", "Alt+Right"), local=True)
+        self.act_grow_end = a("Grow End →", lambda: s.resize("end", 1), ("]",), local=True)
+        self.act_shrink_end = a("Shrink End ←", lambda: s.resize("end", -1), ("Ctrl+]",),
+                                local=True)
         self.act_trigger = a("Make &Event Trigger…", self.choose_event_type, ("Ctrl+E",),
                              local=True)
         self.act_all = a("Annotate All &Occurrences…", self.annotate_all, ("Ctrl+Shift+L",),
@@ -459,9 +460,15 @@ class MainWindow(QMainWindow):
         text = span.text_in(self.session.view.doc.text)
         what = "suggested " if self.session.view.is_suggestion(span) else ""
         hint = ("Enter accepts, X rejects, a label key relabels" if what
-                else "a label key relabels, Delete deletes, Alt+arrows resize")
+                else f"a label key relabels, Delete deletes, {self._resize_keys()} resize")
         self._described = f"{what}{span.label} “{text[:60]}” — {hint}"
         self.statusBar().showMessage(self._described, 8000)
+
+    def _resize_keys(self) -> str:
+        """The keys that grow a span, as the user has them: "[ ]" by default."""
+        keys = [a.shortcut().toString(QKeySequence.NativeText)
+                for a in (self.act_grow_start, self.act_grow_end)]
+        return " ".join(k for k in keys if k) or "Annotate › Resize Span"
 
     def cancel(self) -> None:
         """Escape steps back one thing at a time: the role being picked, the selection, then

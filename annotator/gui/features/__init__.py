@@ -9,4 +9,5 @@ window (layout, the annotator's keys, menus) imports none of them. To add one: w
 from __future__ import annotations
 
 #: module names under `annotator.gui.features`, installed in this order
-FEATURES = ("project", "exchange", "nlp", "model_loop", "review", "team", "telemetry")
+FEATURES = ("project", "exchange", "nlp", "model_loop", "review", "team", "telemetry",
+            "preferences")

@@ -172,14 +172,19 @@ def test_gui_click_on_a_label_tag_selects_its_span_in_a_scrolled_article(qtbot, 
     assert window.session.selected() is not None and window.session.selected().start == at
 
 
-def test_gui_alt_arrows_grow_and_shrink_a_span_by_tokens(qtbot, window, project):
+def test_gui_bracket_keys_grow_and_shrink_a_span_by_tokens(qtbot, window, project):
     at = find(window, "New York")
     click_at(qtbot, window, at + 2)
-    key(window, Qt.Key_Left, Qt.AltModifier)           # grow the start: "in New York"
-    key(window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)  # shrink the end: "in New"
+    key(window, Qt.Key_BracketLeft)                    # grow the start: "in New York"
+    key(window, Qt.Key_BracketRight, Qt.ControlModifier)  # shrink the end: "in New"
+    key(window, Qt.Key_BracketRight)                   # grow the end: "in New York"
+    key(window, Qt.Key_Right, Qt.AltModifier)          # shrink the start: "New York"
+    key(window, Qt.Key_Left, Qt.AltModifier)           # and grow it again: "in New York"
+    key(window, Qt.Key_BracketLeft, Qt.ControlModifier)  # shrink the start: "New York"
+    key(window, Qt.Key_BracketRight, Qt.ControlModifier)  # "New"
     _, spans, _ = stored(project)
     text = window.session.view.doc.text
-    assert [text[s.start:s.end] for s in spans] == ["in New"]
+    assert [text[s.start:s.end] for s in spans] == ["New"]
     assert spans[0].decision is Decision.EDITED
 
 

@@ -26,14 +26,15 @@ def settings(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "user.ini"), QSettings.IniFormat)
 
 
-def open_window(qtbot, project, settings):
+def open_window(qtbot, project, settings, *, activate: bool = True):
     win = build_window(Store(project), "alice", settings)
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    if activate:
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
     return win
 
 
@@ -90,9 +91,10 @@ def test_gui_a_key_set_in_settings_works_is_kept_and_shows_in_the_sheet(qtbot, w
             for row in shortcut_rows(action.menu())]
     assert ("Annotate › Resize Span", "Grow End →", "Alt+G") in rows   # Help → Shortcuts
 
-    second = open_window(qtbot, review_project, settings)                 # the next window
+    second = open_window(qtbot, review_project, settings, activate=False)  # the next window
     assert second.act_grow_end.shortcuts() == [QKeySequence("Alt+G")]
     second.close()
+    second.session.store.close()
 
 
 def test_gui_settings_flag_a_menu_letter(qtbot, window):

@@ -194,3 +194,16 @@ def test_gui_cancel_in_the_progress_dialog_stops_the_job(qtbot, window):
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage())
     assert window.statusBar().currentMessage() == "Export cancelled: nothing was written"
     assert not [d for d in window.findChildren(Outcome) if d.isVisible()]
+
+
+def test_gui_export_writes_conll_that_doccano_reads(qtbot, window, tmp_path):
+    out = tmp_path / "for-doccano.conll"
+    dialog = exchange_dialogs.export_dialog(window.context)
+    choose(dialog.format, "conll")
+    assert dialog.dialect.isVisibleTo(dialog)
+    dialog.dialect.setCurrentIndex(dialog.dialect.findData("doccano"))
+    type_into(dialog.output, str(out))
+    press_ok(qtbot, dialog)
+    outcome(qtbot, window)
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if line]
+    assert lines and all(len(line.split("\t")) == 2 for line in lines)  # doccano's rule

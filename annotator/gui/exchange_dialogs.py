@@ -306,6 +306,11 @@ class ExportDialog(QDialog):
         self.scheme = QComboBox()
         self.scheme.addItems(list(SCHEMES))
         self.scheme_label = QLabel("CoNLL tags")
+        self.dialect = QComboBox()
+        self.dialect.setObjectName("exportDialect")
+        self.dialect.addItem("CoNLL-2003: spaCy, seqeval", "conll2003")
+        self.dialect.addItem("doccano (tabs, no -DOCSTART-)", "doccano")
+        self.dialect_label = QLabel("CoNLL layout")
 
         self.split = QGroupBox("Split into train and dev parts")
         self.split.setObjectName("exportSplit")
@@ -339,6 +344,7 @@ class ExportDialog(QDialog):
         form.addRow("Documents", self.status)
         form.addRow("", self.selected)
         form.addRow(self.scheme_label, self.scheme)
+        form.addRow(self.dialect_label, self.dialect)
         form.addRow("Write to", output_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("Export")
@@ -393,8 +399,8 @@ class ExportDialog(QDialog):
                               if n else "<span style='color:#b86e00'>no document matches: "
                               "choose “Every document worked on” or mark documents done</span>")
         conll = self.chosen_format() == "conll"
-        self.scheme.setVisible(conll)
-        self.scheme_label.setVisible(conll)
+        for widget in (self.scheme, self.scheme_label, self.dialect, self.dialect_label):
+            widget.setVisible(conll)
         spacy = self.chosen_format() == "spacy"
         self.split_note.setText("Writes train and dev parts into the folder" +
                                 (", with a config.cfg for `python -m spacy train`." if spacy
@@ -429,7 +435,7 @@ class ExportDialog(QDialog):
         fmt, output, layer = self.chosen_format(), Path(self.output.text().strip()), \
             self.chosen_layer()
         status, split, seed = self.chosen_status(), self.chosen_split(), self.seed.value()
-        scheme = self.scheme.currentText()
+        scheme, dialect = self.scheme.currentText(), self.dialect.currentData()
 
         def done(report) -> None:
             show(ctx.parent, Outcome("Export", "Export finished", report.summary, ctx.parent))
@@ -437,7 +443,7 @@ class ExportDialog(QDialog):
         run_file_job(ctx, "Export",
                      lambda store, progress: export_project(
                          store, fmt, output, layer=layer, status=status, split=split,
-                         seed=seed, scheme=scheme, progress=progress),
+                         seed=seed, scheme=scheme, dialect=dialect, progress=progress),
                      done, "nothing was written")
 
 

@@ -34,6 +34,19 @@ def parse_stamp(text: str) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
+def _person_since(annotator: str | None, since: datetime | None) -> tuple[str, list]:
+    """The WHERE clause (and its parameters) for rows of one person (or all) from a moment on,
+    in the journal and the activity table alike."""
+    where, params = ["1"], []
+    if annotator is not None:
+        where.append("annotator = ?")
+        params.append(annotator)
+    if since is not None:
+        where.append("at >= ?")
+        params.append(stamp(since))
+    return " AND ".join(where), params
+
+
 @dataclass(frozen=True)
 class Activity:
     """One row of the activity table."""
@@ -61,16 +74,11 @@ class ActivityRecords:
     def activity(self, annotator: str | None = None, since: datetime | None = None
                  ) -> list[Activity]:
         """Activity rows in time order, of one annotator or all, from `since` on."""
-        sql = "SELECT id, at, annotator, document_id, kind FROM activity WHERE 1"
-        params: list = []
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        if since is not None:
-            sql += " AND at >= ?"
-            params.append(stamp(since))
+        where, params = _person_since(annotator, since)
+        rows = self._q("SELECT id, at, annotator, document_id, kind FROM activity WHERE "
+                       f"{where} ORDER BY at, id", params)
         return [Activity(parse_stamp(at), who, doc, kind, row_id)
-                for row_id, at, who, doc, kind in self._q(sql + " ORDER BY at, id", params)]
+                for row_id, at, who, doc, kind in rows]
 
     def add_activity(self, rows: Iterable[Activity],
                      documents: Mapping[int, int] | None = None) -> int:
@@ -104,17 +112,11 @@ class ActivityRecords:
         Measuring time reads every row of a person's history, and parsing every edit would
         cost more than all the rest (`annotator.journal.entries` reads whole rows)."""
         marks = ", ".join("?" * len(needed)) or "NULL"
-        sql = ("SELECT id, at, annotator, document_id, action, operation, entry_of, CASE WHEN "
-               f"operation IN ({marks}) OR instr(edit, '\"status') THEN edit END "
-               "FROM journal WHERE 1")
-        params: list = list(needed)
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        if since is not None:
-            sql += " AND at >= ?"
-            params.append(stamp(since))
-        return self._q(sql + " ORDER BY at, id", params)
+        where, params = _person_since(annotator, since)
+        return self._q(
+            "SELECT id, at, annotator, document_id, action, operation, entry_of, CASE WHEN "
+            f"operation IN ({marks}) OR instr(edit, '\"status') THEN edit END "
+            f"FROM journal WHERE {where} ORDER BY at, id", [*needed, *params])
 
     def done_times(self) -> dict[tuple[str, int], datetime]:
         """(annotator, document id) -> when the status last changed, for documents marked

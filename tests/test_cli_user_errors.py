@@ -55,7 +55,8 @@ def test_cli_export_into_a_file_as_folder_is_one_line(annotated, tmp_path):
 
 
 def test_cli_export_to_proc_is_one_line(annotated):
-    one_error_line(run("export", annotated, "-f", "jsonl", "-o", "/proc/x"))
+    line = one_error_line(run("export", annotated, "-f", "jsonl", "-o", "/proc/x"))
+    assert line.startswith("error: /proc/x: ")  # the path asked for, not the hidden temporary
 
 
 def test_cli_agreement_report_to_an_unwritable_path_is_one_line(annotated, tmp_path):

@@ -12,6 +12,7 @@ Three rules hold for every command, here in one place:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -62,7 +63,9 @@ def user_error(exc: BaseException) -> str | None:
     if isinstance(exc, InputError):
         return str(exc)
     if isinstance(exc, OSError):
-        where = exc.filename if exc.filename is not None else ""
+        where = str(exc.filename) if exc.filename is not None else ""
+        # an export writes `.NAME.part` beside NAME first: the user asked for NAME
+        where = re.sub(r"(^|/)\.([^/]+)\.(?:part|old)$", r"\1\2", where)
         what = exc.strerror or str(exc)
         if isinstance(exc, FileExistsError | NotADirectoryError) and where:
             path = Path(where)

@@ -61,6 +61,12 @@ def check_string(value: str, what: str, path: object, line: int | None = None) -
     return value
 
 
+def file_name_text(name: str) -> str:
+    """`name` (from a file name) as text: bytes that were not UTF-8, which Python keeps as lone
+    surrogates, become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_text_file(path: Path) -> Document:
     size = path.stat().st_size
     if size > MAX_DOCUMENT_BYTES:
@@ -68,7 +74,8 @@ def read_text_file(path: Path) -> Document:
     text = _decode(path, path.read_bytes())
     if not text.strip():
         raise InputError("empty file", path)
-    return Document(name=path.stem, text=text, meta={"source": path.name})
+    return Document(name=file_name_text(path.stem), text=text,
+                    meta={"source": file_name_text(path.name)})
 
 
 def read_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
@@ -104,9 +111,10 @@ def read_jsonl_file(path: Path) -> Iterator[Document]:
         meta = record.get("meta") or {}
         if not isinstance(meta, dict):
             raise InputError("\"meta\" must be an object", path, number)
-        name = str(meta.get("name") or meta.get("id") or f"{path.stem}-{number}")
+        name = str(meta.get("name") or meta.get("id") or file_name_text(f"{path.stem}-{number}"))
         check_document(text, name, meta, path, number)
-        yield Document(name=name, text=text, meta={**meta, "source": f"{path.name}:{number}"})
+        yield Document(name=name, text=text,
+                       meta={**meta, "source": file_name_text(f"{path.name}:{number}")})
 
 
 def check_document(text: str, name: str, meta: dict, path: object,

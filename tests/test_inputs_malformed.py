@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -181,3 +182,22 @@ def test_inputs_document_over_spacy_max_length_exports(store, tmp_path, fmt):
     with Store(tmp_path / "back.db") as back:
         imported = import_files(back, [tmp_path / f"long.{fmt}"], fmt)
         assert imported.documents_added == 1 and imported.spans_added == 1
+
+
+@pytest.mark.parametrize("fmt, suffix, content", [
+    ("txt", ".txt", b"Kim met Moon."),
+    ("doccano", ".jsonl", b'{"text": "Kim met Moon.", "label": [[0, 3, "PERSON"]]}\n'),
+    ("conll", ".conll", b"Kim B-PER\nmet O\nMoon B-PER\n"),
+])
+def test_inputs_file_name_that_is_not_utf8_imports_with_a_replacement_character(
+        store, tmp_path, fmt, suffix, content):
+    """A file name from another system (Latin-1 bytes in a zip) names the document with U+FFFD
+    where its bytes were not UTF-8, instead of refusing the file or failing in SQLite."""
+    raw = bytes(tmp_path) + b"/caf\xe9" + suffix.encode()
+    with open(raw, "wb") as out:
+        out.write(content)
+    path = Path(os.fsdecode(raw))
+    import_files(store, [path], fmt)
+    (doc,) = store.iter_documents()
+    assert doc.name.startswith("caf\ufffd")
+    assert "\ufffd" in doc.meta.get("source", "\ufffd")  # doccano keeps no source

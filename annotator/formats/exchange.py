@@ -56,7 +56,13 @@ from annotator.formats.records import (
     record_from_rows,
 )
 from annotator.formats.registry import FORMATS, PLAIN_FORMATS, detect_format
-from annotator.importing import check_document, check_string, expand_paths, shown
+from annotator.importing import (
+    check_document,
+    check_string,
+    expand_paths,
+    file_name_text,
+    shown,
+)
 from annotator.model import (
     GOLD,
     SUGGESTIONS,
@@ -364,6 +370,11 @@ def read_records(paths: Iterable[Path | str], fmt: str, context: ImportContext,
     records: list[Record] = []
     for done, (path, format_) in enumerate(plan, 1):
         for record in format_.read(path, context):
+            # names readers took from a file name that is not UTF-8 (a zip from another
+            # system): the undecodable bytes become U+FFFD instead of refusing the file
+            record.name = file_name_text(record.name)
+            if isinstance(record.meta.get("source"), str):
+                record.meta["source"] = file_name_text(record.meta["source"])
             check_record(record)
             records.append(record)
         _tick(progress, done, len(plan))

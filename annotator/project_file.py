@@ -122,6 +122,8 @@ def check_writable(path: Path) -> None:
     """Refuse, in one line, a project that cannot be written: a read-only file or folder (the
     write-ahead log lives beside the file)."""
     folder = path.resolve().parent
+    if not folder.is_dir():
+        raise StoreError(f"{path}: no such folder {folder}")
     if path.exists() and not os.access(path, os.W_OK):
         raise StoreError(f"{path}: the file is read-only; nothing can be saved to it (copy it "
                          "somewhere writable, or make it writable)")

@@ -57,7 +57,8 @@ def spans_in(path: Path) -> int:
 
 # --- item 1: the .db alone ---------------------------------------------------------------------
 def test_project_file_a_program_ending_without_close_leaves_a_self_contained_db(tmp_path):
-    """The GUI never closed its store: a copy of only the .db then had none of the edits."""
+    """The GUI never closed its store (its objects outlive the interpreter's clean-up, as one
+    a thread still holds does): a copy of only the .db then had none of the edits."""
     project = tmp_path / "project.db"
     program = (
         "import sys\n"
@@ -71,6 +72,8 @@ def test_project_file_a_program_ending_without_close_leaves_a_self_contained_db(
         "    perform(store, operations.new_span(doc, start, start + 2, 'ORG', 'alice'),"
         " annotator='alice')\n"
         "reader = Store(sys.argv[1], readonly=True)  # a second connection, open at exit too\n"
+        "import threading, time\n"  # a thread still holding the store: never collected
+        "threading.Thread(target=lambda s=store: time.sleep(100), daemon=True).start()\n"
         "sys.exit(0)\n"
     )
     subprocess.run([sys.executable, "-c", program, str(project)], cwd=ROOT, check=True,
@@ -91,6 +94,8 @@ def test_project_file_checkpoint_empties_the_log_while_the_store_stays_open(tmp_
 def test_project_file_cli_commands_and_split_leave_self_contained_files(tmp_path):
     project = tmp_path / "project.db"
     assert runner.invoke(app, ["import", str(project), str(CORPUS)]).exit_code == 0
+    with Store(copy_db_only(project, tmp_path), readonly=True) as copy:
+        assert copy.count_documents() == 4
     with Store(project) as store:
         for doc in store.document_ids():
             store.add_span(Span(doc, 0, 3, "ORG", "alice"))

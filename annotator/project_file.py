@@ -167,12 +167,33 @@ def checkpoint(conn: sqlite3.Connection) -> bool:
     return busy == 0
 
 
-def close_connection(conn: sqlite3.Connection, writable: bool) -> None:
-    """Checkpoint (when this connection may write) and close; safe to call twice."""
+def close_connection(conn: sqlite3.Connection, writable: bool, path: Path | None = None) -> None:
+    """Checkpoint (when this connection may write) and close; safe to call twice.
+
+    A read-only connection cannot remove the `-wal` and `-shm` files SQLite makes beside a WAL
+    file: given `path`, a plain connection is opened and closed after it, which removes them
+    when no other program has the project open (and otherwise does nothing, without waiting).
+    """
     with contextlib.suppress(sqlite3.Error):
         if writable and not conn.in_transaction:
             checkpoint(conn)
         conn.close()
+    if not writable and path is not None:
+        tidy_log(path)
+
+
+def tidy_log(path: Path) -> None:
+    """Remove the `-wal`/`-shm` beside `path` if no program has it open (see above)."""
+    log = path.with_name(path.name + "-wal")
+    if not log.exists() or not os.access(path.resolve().parent, os.W_OK) \
+            or not os.access(path, os.W_OK):
+        return
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(path, timeout=0)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
 
 
 def describe_error(exc: BaseException) -> str:

@@ -164,7 +164,7 @@ class Store(ProjectOverview, ActivityRecords):
         import sqlite_utils
 
         self.db = sqlite_utils.Database(conn)
-        self._closer = weakref.finalize(self, close_connection, conn, not readonly)
+        self._closer = weakref.finalize(self, close_connection, conn, not readonly, self.path)
         self._depth = 0
         self._schema: Schema | None = None
         self._lengths: dict[int, int] = {}

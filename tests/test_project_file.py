@@ -300,3 +300,14 @@ def test_project_file_read_only_folder_prints_one_line(tiny_disk, sample_store, 
     assert one_error(result) and "read-only" in said(result), result.output
     stats = runner.invoke(app, ["stats", str(tiny_disk / "project.db")])
     assert stats.exit_code == 0, stats.output
+
+
+def test_project_file_read_only_commands_leave_no_log_files_behind(sample_store, project_path):
+    sample_store.close()
+    for command in (["stats", str(project_path)], ["history", str(project_path)]):
+        assert runner.invoke(app, command).exit_code == 0
+    assert sorted(p.name for p in project_path.parent.iterdir()) == ["project.db"]
+    with Store(project_path) as writer, Store(project_path, readonly=True) as reader:
+        reader.count_documents()  # another program has it open: its log stays
+        assert project_path.with_name("project.db-wal").exists()
+        writer.checkpoint()

@@ -91,7 +91,8 @@ READ_BATCH = 200
 #: what an `auto` import takes from a folder that is not a brat collection
 AUTO_SUFFIXES = (".txt", ".jsonl")
 #: what a folder may hold for an export to replace it (what exports write)
-EXPORT_SUFFIXES = frozenset({".txt", ".ann", ".conf", ".spacy", ".jsonl", ".conll", ".cfg"})
+EXPORT_SUFFIXES = frozenset({".txt", ".ann", ".conf", ".cfg",
+                             *(f.suffix for f in FORMATS.values() if f.suffix)})
 
 
 @dataclass

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from annotator.model import Argument, Decision, Span, SpanKind, Status
@@ -309,11 +310,15 @@ def _differences(before: Span, after: Span) -> dict:
             if getattr(before, name) != getattr(after, name)}
 
 
+def _shown(value: object) -> str:
+    return str(value.value if isinstance(value, Enum) else value)
+
+
 def _same(now: Span | None, recorded: Span, span_id: int) -> None:
     if now is None:
         raise StoreError(f"span {span_id} ({recorded.label}) was deleted since")
     if now != recorded:
-        what = ", ".join(f"{k} {getattr(recorded, k)!s} -> {getattr(now, k)!s}"
+        what = ", ".join(f"{k} {_shown(getattr(recorded, k))} -> {_shown(getattr(now, k))}"
                          for k in _differences(recorded, now))
         raise StoreError(f"span {span_id} ({recorded.label}) has changed since ({what})")
 

@@ -158,7 +158,7 @@ def test_journal_undo_refused_when_another_program_changed_the_span(project_path
     perform(store, added, annotator="alice")
     with Store(project_path) as other:
         other.update_span(added.added.id, label="ORG")
-    with pytest.raises(StoreError, match="changed since"):
+    with pytest.raises(StoreError, match=r"changed since \(label PERSON -> ORG\)"):
         perform(store, added, "undo", annotator="alice")
     assert store.get_span(added.added.id).label == "ORG"
 

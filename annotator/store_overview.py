@@ -140,17 +140,25 @@ class ProjectOverview:
                         "rejected": e["rejected"]}
                 for layer, e in by_layer.items()
             },
-            "events": {
-                layer: dict(self._q(
-                    "SELECT label, count(*) FROM spans WHERE layer = ? AND kind = 'trigger' "
-                    "AND decision != 'rejected' GROUP BY label ORDER BY label", [layer]))
-                for layer in by_layer
-            },
+            "events": {layer: self._events_by_type(layer) for layer in by_layer},
             "arguments": dict(self._q(
                 "SELECT t.layer, count(*) FROM arguments a JOIN spans t ON t.id = a.trigger_id "
                 "GROUP BY t.layer ORDER BY t.layer")),
             "done": {name: done.get(name, 0) for name in self.annotators()},
         }
+
+    def _events_by_type(self, layer: str) -> dict[str, int]:
+        """Events per type in `layer`: each trigger, and each further event sharing one (an
+        argument frame above 0)."""
+        counts = dict(self._q(
+            "SELECT label, count(*) FROM spans WHERE layer = ? AND kind = 'trigger' "
+            "AND decision != 'rejected' GROUP BY label ORDER BY label", [layer]))
+        for label, extra in self._q(
+                "SELECT t.label, count(DISTINCT a.trigger_id || ':' || a.frame) FROM arguments a "
+                "JOIN spans t ON t.id = a.trigger_id WHERE t.layer = ? AND a.frame > 0 "
+                "AND t.decision != 'rejected' GROUP BY t.label", [layer]):
+            counts[label] = counts.get(label, 0) + extra
+        return counts
 
     def rejected_rows(self, doc_ids: list[int], layer: str) -> list[tuple]:
         """(document_id, kind, start, end, label) of the spans `layer` rejected on `doc_ids`:

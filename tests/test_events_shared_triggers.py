@@ -86,7 +86,9 @@ def test_formats_brat_keeps_events_that_share_a_trigger_apart(store, tmp_path):
         ("binding", "Binding", (("Theme", "IL-4"),))]
     assert len(store.annotations(doc_id, "alice").triggers) == 1
     assert not report.warnings
-    export_project(store, "brat", tmp_path / "out", layer="alice")
+    assert store.stats()["events"]["alice"] == {"Binding": 2}
+    exported = export_project(store, "brat", tmp_path / "out", layer="alice")
+    assert exported.events == 2
     ann = (tmp_path / "out" / "bind.ann").read_text(encoding="utf-8").splitlines()
     assert [line.split("\t")[0] for line in ann] == ["T1", "T2", "T3", "E1", "E2"]
     assert ann[3:] == ["E1\tBinding:T3 Theme:T1", "E2\tBinding:T3 Theme:T2"]

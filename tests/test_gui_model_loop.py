@@ -83,3 +83,12 @@ def test_gui_model_loop_threshold_hides_unsure_suggestions(window):
     assert scored[0].id not in {s.id for s in session.view.pending()}
     window.features["model_loop"].set_threshold(0.0)
     assert len(session.view.pending()) == before
+
+
+def test_gui_model_loop_model_choice_sets_the_project_model(window):
+    loop = window.features["model_loop"]
+    assert loop.model_choices() == [model_loop.STOCK_CHOICE]
+    loop.use_model("somewhere")
+    assert window.session.store.get_setting(MODEL_SETTING) == "somewhere"
+    loop.use_model(model_loop.STOCK_CHOICE)
+    assert window.session.store.get_setting(MODEL_SETTING) == ""

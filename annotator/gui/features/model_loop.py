@@ -39,6 +39,9 @@ from annotator.gui.context import WindowContext
 from annotator.gui.workers import ProcessWorker
 from annotator.model import GOLD
 
+#: the choice that means "no project model": the stock pipeline pre-annotation finds
+STOCK_CHOICE = "stock (en_core_web_sm)"
+
 
 def _plain(label: QLabel) -> QLabel:
     label.setTextFormat(Qt.PlainText)
@@ -292,6 +295,10 @@ class ModelLoop:
         self.train_action = ctx.add_action("&Train Model…", self.train, menu="annotate",
                                            tip="Train NER and event triggers on this "
                                                "project's annotations")
+        self.model_action = ctx.add_action("Suggestion &Model…", self.choose_model,
+                                           menu="annotate",
+                                           tip="Which model pre-annotation suggests with: the "
+                                               "stock one or one trained on this project")
         self.lexicon_action = ctx.add_action("Project &Lexicon…", self.show_lexicon,
                                              menu="annotate")
         self.threshold_action = ctx.add_action("&Hide Unsure Suggestions…", self.ask_threshold,
@@ -342,8 +349,6 @@ class ModelLoop:
         self.worker.start()
 
     def _trained(self, result: dict) -> None:
-        from annotator.nlp.loading import MODEL_SETTING
-
         if self.dialog is not None:
             self.dialog.timer.stop()
             self.dialog.accept()
@@ -351,9 +356,7 @@ class ModelLoop:
         model = result["model"]
         comparison = ComparisonDialog(self.ctx, result)
         if comparison.exec() == QDialog.Accepted:
-            self.ctx.store.set_setting(MODEL_SETTING, model.name)
-            self.ctx.status(f"Suggestions will come from {model.name}: File → Pre-annotate "
-                            "Documents (replaces only undecided suggestions)", 15000)
+            self.use_model(model.name)
         else:
             self.ctx.status(f"Model {model.name} registered; suggestions unchanged", 8000)
 
@@ -365,6 +368,30 @@ class ModelLoop:
                           type(error).__name__, QMessageBox.Ok, self.ctx.parent)
         box.setTextFormat(Qt.PlainText)
         box.open()
+
+    def model_choices(self) -> list[str]:
+        """The stock model first, then the models trained on this project, newest first."""
+        from annotator.model_registry import models
+
+        return [STOCK_CHOICE] + [m.name for m in reversed(models(self.ctx.store))]
+
+    def choose_model(self) -> None:
+        from annotator.nlp.loading import MODEL_SETTING
+
+        choices = self.model_choices()
+        current = self.ctx.store.get_setting(MODEL_SETTING) or STOCK_CHOICE
+        chosen, ok = QInputDialog.getItem(
+            self.ctx.parent, "Suggestion Model", "Pre-annotate with:", choices,
+            choices.index(current) if current in choices else 0, False)
+        if ok:
+            self.use_model(chosen)
+
+    def use_model(self, name: str) -> None:
+        from annotator.nlp.loading import MODEL_SETTING
+
+        self.ctx.store.set_setting(MODEL_SETTING, "" if name == STOCK_CHOICE else name)
+        self.ctx.status(f"Suggestions will come from {name}: File → Pre-annotate Documents "
+                        "(replaces only undecided suggestions)", 15000)
 
     def ask_threshold(self) -> None:
         value, ok = QInputDialog.getDouble(

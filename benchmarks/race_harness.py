@@ -75,14 +75,14 @@ def _wait(go: int) -> None:
     os.read(go, 1)
 
 
-def editor(project: Path, role: str, targets: list[int], stale: list[int], seed: str,
+def editor(project: Path, role: str, targets: list[int], stale: list, seed: str,
            writes: int, go: int):
     """Worker 1 (`role` relabel) or 2 (resize): the same spans, the same stale suggestions."""
     def body(ack) -> None:
         rng = random.Random(seed)
         with Store(project, create=False) as store:
-            shown = {s.id: s for s in store.spans_by_id(stale)}  # what the window shows
-            order = list(stale)
+            shown = {s.id: s for s in stale}  # what the window shows, read before any worker ran
+            order = list(shown)
             rng.shuffle(order)
             _wait(go)
             undoable: list[tuple[int, object, object]] = []  # (span, edit, value before)
@@ -160,10 +160,11 @@ def trial(base: Path, folder: Path, number: int, args) -> dict:
         mine = [s for d in doc_ids for s in store.spans(d, ANNOTATOR)
                 if s.suggestion_id is None and s.kind is SpanKind.ENTITY]
         targets = [s.id for s in rng.sample(mine, min(TARGETS, len(mine)))]
-        stale = [s.id for d in store.document_ids()
+        shown = [s for d in store.document_ids()
                  for s in store.pending_suggestions(d, ANNOTATOR).spans]
+        stale = [s.id for s in shown]
     go_read, go_write = os.pipe()
-    workers = [fork_worker(editor(project, role, targets, stale, f"{args.seed}:{number}:{role}",
+    workers = [fork_worker(editor(project, role, targets, shown, f"{args.seed}:{number}:{role}",
                                   args.writes, go_read), stderr=folder / f"{role}.err")
                for role in ("relabel", "resize")]
     if args.preannotate:

@@ -17,8 +17,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from annotator.gui.article_view import Offsets
+from annotator.gui.document_view import DocumentView
 from annotator.gui.main_window import MainWindow
-from annotator.gui.session import DocumentView, Session
+from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanModel
 from annotator.model import SUGGESTIONS, Document, Span, SpanKind, Token
 from annotator.store import Analysis, Store

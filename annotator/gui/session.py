@@ -4,43 +4,35 @@ Every change goes through `Session.apply`, which runs an `annotator.edits` edit 
 (so it is on disk before anything repaints), records it on the `QUndoStack`, reloads what the
 annotator sees on the document and tells the views by signal. The widgets never write to the
 store themselves, so undo, the "saved" indicator and the repaint can never disagree.
+
+What a key press means lives in `annotator.gui.session_intents` (mixed into `Session`), the
+read model in `annotator.gui.document_view`, and noticing other programs' writes in
+`annotator.gui.outside_writes`.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 import sqlite3
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotator import edits, journal, lexicon, operations
+from annotator import edits, journal, lexicon
 from annotator.changes import ChangeSet
+from annotator.gui.document_view import DocumentView
+from annotator.gui.outside_writes import OutsideWrites
+from annotator.gui.session_intents import Intents
 from annotator.gui.undo import EditCommand
 from annotator.journal import Performed, perform
-from annotator.model import (
-    GOLD,
-    SUGGESTIONS,
-    Annotations,
-    Argument,
-    Decision,
-    Document,
-    Span,
-    SpanKind,
-    Status,
-    Token,
-)
+from annotator.model import GOLD, SUGGESTIONS, Annotations, Decision, Span, SpanKind, Status
 from annotator.presence import HEARTBEAT_SECONDS, Instance, Presence
 from annotator.queue import hide_unsure
 from annotator.store import Store, StoreError, undecided
 
-WORD = re.compile(r"\w+|[^\w\s]")
 #: how long a key press may wait for another program writing to the project: past this the
 #: edit is refused with a message, rather than the window freezing for the store's 30 s
 LOCK_WAIT_SECONDS = 2.0
@@ -51,104 +43,7 @@ WATCH_MS = 1000
 CHECKPOINT_IDLE_MS = 3000
 
 
-@dataclass
-class DocumentView:
-    """What one annotator sees on one document: their layer plus the suggestions still open."""
-
-    doc: Document
-    #: the stored tokens, or a function that reads them: reading ten thousand tokens costs
-    #: more than everything else in opening a document, and only snapping needs them
-    token_source: Sequence[Token] | Callable[[], Sequence[Token]]
-    #: own spans (tombstones of rejected suggestions left out) and pending suggestions, in
-    #: reading order (start, longest first)
-    spans: list[Span] = field(default_factory=list)
-    #: own arguments and the arguments of pending suggested events
-    arguments: list[Argument] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.by_id = {s.id: s for s in self.spans}
-        self.starts = [s.start for s in self.spans]
-
-    @property
-    def tokens(self) -> Sequence[Token]:
-        if callable(self.token_source):
-            self.token_source = self.token_source()
-        return self.token_source
-
-    @staticmethod
-    def is_suggestion(span: Span) -> bool:
-        return span.layer == SUGGESTIONS
-
-    def pending(self) -> list[Span]:
-        return [s for s in self.spans if s.layer == SUGGESTIONS]
-
-    def arguments_of(self, trigger: Span) -> list[tuple[Argument, Span]]:
-        return [(a, self.by_id[a.argument_id]) for a in self.arguments
-                if a.trigger_id == trigger.id and a.argument_id in self.by_id]
-
-    def events_using(self, span: Span) -> list[Span]:
-        return [self.by_id[a.trigger_id] for a in self.arguments
-                if a.argument_id == span.id and a.trigger_id in self.by_id]
-
-    def snap(self, start: int, end: int) -> tuple[int, int] | None:
-        """A selection grown to whole tokens (spaCy's, else words), without outer whitespace."""
-        text = self.doc.text
-        pieces = ([(t.start, t.end) for t in self.tokens] if self.tokens else
-                  [m.span() for m in WORD.finditer(text, max(0, start - 200), end + 200)])
-        inside = [p for p in pieces if p[0] < end and p[1] > start]
-        if not inside:
-            return None
-        return inside[0][0], inside[-1][1]
-
-    def token_edges(self) -> list[tuple[int, int]]:
-        if self.tokens:
-            return [(t.start, t.end) for t in self.tokens]
-        return [m.span() for m in WORD.finditer(self.doc.text)]
-
-    def step(self, span: Span, edge: str, direction: int) -> tuple[int, int] | None:
-        """`span` with its `edge` ("start"/"end") moved by one token; None if that empties it."""
-        pieces = self.token_edges()
-        starts = [p[0] for p in pieces]
-        ends = [p[1] for p in pieces]
-        start, end = span.start, span.end
-        if edge == "start":
-            i = (bisect_left(starts, start) - 1 if direction < 0
-                 else bisect_right(starts, start))
-            if not 0 <= i < len(starts):
-                return None
-            start = starts[i]
-        else:
-            i = bisect_right(ends, end) if direction > 0 else bisect_left(ends, end) - 1
-            if not 0 <= i < len(ends):
-                return None
-            end = ends[i]
-        return (start, end) if start < end else None
-
-    def find_same_place(self, start: int, end: int, kind: SpanKind) -> Span | None:
-        i = bisect_left(self.starts, start)
-        while i < len(self.spans) and self.spans[i].start == start:
-            if self.spans[i].end == end and self.spans[i].kind is kind:
-                return self.spans[i]
-            i += 1
-        return None
-
-
-def _acting(method):
-    """An intent that looks at the file first: when another window or program changed the
-    span it would act on, the span is shown afresh and nothing is written (the person sees
-    what is there now and decides again)."""
-    @functools.wraps(method)
-    def act(self: Session, *args, **kwargs):
-        before = self.selected()
-        if self.sync() and before is not None and self.view.by_id.get(before.id) != before:
-            self.message.emit("Not changed: another window or program changed this span; "
-                              "it is shown as it is now")
-            return False
-        return method(self, *args, **kwargs)
-    return act
-
-
-class Session(QObject):
+class Session(Intents, QObject):
     documentOpened = Signal(int)
     annotationsChanged = Signal()
     selectionChanged = Signal()
@@ -180,10 +75,8 @@ class Session(QObject):
         #: the annotator's layer on the open document as stored, kept so that an edit re-reads
         #: only the spans it wrote: re-reading a thousand spans per key press costs milliseconds
         self._layer: dict[int, Span] = {}
-        #: SQLite's `PRAGMA data_version` as last seen: it moves when another connection
-        #: commits, never for this one's own writes
-        self._data_version = self._read_data_version()
-        self._fingerprint = self._read_fingerprint()
+        #: what this window last saw of the file, to notice other connections' writes
+        self.outside = OutsideWrites(store)
         self.watch = QTimer(self)
         self.watch.setInterval(WATCH_MS)
         self.watch.timeout.connect(self.sync)
@@ -224,7 +117,7 @@ class Session(QObject):
         self.set_pending_role(None)
         self._load()
         self._restore_history(doc_id)
-        self._own_write_seen()  # the lexicon's refresh may have written
+        self.outside.own_write_seen()  # the lexicon's refresh may have written
         QTimer.singleShot(0, self, self._warm_tokens)  # after the first paint
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
@@ -265,28 +158,6 @@ class Session(QObject):
         stack.setClean()
 
     # --- other windows and programs ----------------------------------------------------------
-    def _read_data_version(self) -> int | None:
-        try:
-            return self.store.data_version()
-        except sqlite3.Error:  # closed, or busy at this instant: look again later
-            return None
-
-    def _read_fingerprint(self) -> tuple | None:
-        """The newest journal row, span, argument and document: what another program's edit,
-        import or pre-annotation moves, and a heartbeat or an activity row does not."""
-        try:
-            return self.store.db.execute(
-                "SELECT (SELECT max(id) FROM journal), (SELECT max(id) FROM spans), "
-                "(SELECT max(id) FROM arguments), (SELECT max(id) FROM documents)").fetchone()
-        except sqlite3.Error:
-            return None
-
-    def _own_write_seen(self) -> None:
-        """This window wrote: what it wrote is no news from elsewhere. (If another program
-        wrote too since the last look, the next look still reloads.)"""
-        if self._read_data_version() == self._data_version:
-            self._fingerprint = self._read_fingerprint()
-
     def _beat(self) -> None:
         if self.presence is not None:
             with suppress(sqlite3.Error, StoreError):
@@ -313,14 +184,8 @@ class Session(QObject):
         looked; if so, show the open document afresh (its suggestions, the annotator's layer,
         the undo history the journal now holds) and tell the lists. True if something changed.
         Runs on a short timer and before every edit."""
-        version = self._read_data_version()
-        if version is None or version == self._data_version:
+        if not self.outside.changed():
             return False
-        self._data_version = version
-        fingerprint = self._read_fingerprint()
-        if fingerprint == self._fingerprint:
-            return False  # bookkeeping only (another window's heartbeat, activity rows)
-        self._fingerprint = fingerprint
         if self.view is not None:
             doc_id = self.doc_id
             self._suggestions = self._suggestions_on(doc_id)
@@ -337,8 +202,7 @@ class Session(QObject):
 
     def seen_outside_changes(self) -> None:
         """This window has re-read the project itself (after its own background job)."""
-        self._data_version = self._read_data_version()
-        self._fingerprint = self._read_fingerprint()
+        self.outside.seen()
 
     def _warm_tokens(self) -> None:
         if self.view is None:
@@ -464,7 +328,7 @@ class Session(QObject):
         """Reload what `changes` says the edit touched, then choose what to select: `select`
         sees the document as the edit left it."""
         self._load(set(changes.spans))
-        self._own_write_seen()
+        self.outside.own_write_seen()
         self.idle.start()
         for doc_id in sorted({d for d, who in changes.statuses if who == self.annotator}):
             self.statusChanged.emit(doc_id)
@@ -517,168 +381,3 @@ class Session(QObject):
     def set_pending_role(self, role: str | None) -> None:
         self.pending_role = role
         self.pendingRoleChanged.emit(role or "")
-
-    # --- intents: what a key press means -----------------------------------------------------
-    @_acting
-    def label(self, label: str, selection: tuple[int, int] | None) -> bool:
-        """A label key: a new span on the selected text, or relabel the selected span. False
-        if nothing was stored (so the window keeps the selection for another try)."""
-        kind = operations.kind_of(self.schema, label)
-        if selection is not None:
-            snapped = self.view.snap(*selection)
-            if snapped is None:
-                self.message.emit("Select some words first")
-                return False
-            same = self.view.find_same_place(*snapped, kind)
-            if same is None and self.pending_role and kind is SpanKind.ENTITY:
-                return self._link(self.pending_role, None,
-                                  operations.new_span(self.doc_id, *snapped, label,
-                                                      self.annotator))
-            if same is None:
-                return self.apply(
-                    operations.label(self.store, self.doc_id, *snapped, label, self.annotator,
-                                     self.view.pending()),
-                    select=_chosen)
-            target = same
-        else:
-            target = self.selected()
-            if target is None:
-                self.message.emit("Select text or a span first, then press a label key")
-                return False
-        if target.label == label and not self.view.is_suggestion(target):
-            return True  # already so
-        return self.apply(operations.relabel(self.store, target, label, self.annotator),
-                          select=_chosen)
-
-    @_acting
-    def accept(self) -> None:
-        span = self.selected()
-        if span is not None and not self.view.is_suggestion(span):
-            # already decided (a relabelled suggestion, say): Enter confirms it and moves on
-            following = self._next_pending_after(span)
-            if following is not None:
-                self.select(following.id)
-            else:
-                self.message.emit("No suggestions left after this one")
-            return
-        if span is None:
-            self.message.emit("Select a suggestion to accept (Ctrl+Tab moves between them)")
-            return
-
-        def chosen(edit: edits.Edit) -> int | None:
-            if span.kind is SpanKind.TRIGGER:  # its frame stays open while the review goes on
-                self.event_id = _chosen(edit)
-            following = self._next_pending_after(span)  # not the event's arguments, now mine
-            return following.id if following else _chosen(edit)
-
-        self.apply(operations.accept(self.store, span, self.annotator), select=chosen)
-
-    @_acting
-    def reject(self) -> None:
-        span = self.selected()
-        if span is None:
-            self.message.emit("Select a span or suggestion first")
-            return
-
-        def following(_edit: edits.Edit) -> int | None:
-            after = self._next_pending_after(span)
-            return after.id if after else None
-
-        self.apply(operations.reject(self.store, span, self.annotator), select=following)
-
-    @_acting
-    def delete(self) -> None:
-        span = self.selected()
-        if span is None:
-            return
-        if self.view.is_suggestion(span):
-            self.reject()
-            return
-        self.apply(operations.delete(span), select=lambda e: None)
-
-    def accept_all(self) -> bool:
-        return self.decide_all(accept=True)
-
-    @_acting
-    def decide_all(self, *, accept: bool) -> bool:
-        """Accept (or reject) every suggestion still pending on this document, as one step."""
-        decide = operations.accept_all if accept else operations.reject_all
-        edit = decide(self.store, self.doc_id, self.annotator)
-        if not edit.edits or self.store.suggestions_withheld(self.doc_id):
-            self.message.emit("No suggestions left on this document")
-            return True
-        return self.apply(edit, select=lambda e: None)
-
-    @_acting
-    def resize(self, edge: str, direction: int) -> None:
-        span = self.selected()
-        if span is None:
-            return
-        extent = self.view.step(span, edge, direction)
-        if extent is None:
-            self.message.emit("A span keeps at least one token")
-            return
-        self.apply(operations.resize(self.store, span, *extent, self.annotator), select=_chosen)
-
-    @_acting
-    def fill_role(self, role: str, span: Span) -> None:
-        """Make `span` the `role` argument of the current event (accepting suggestions used)."""
-        trigger = self.current_event()
-        if trigger is None or span.id == trigger.id:
-            return
-        if span.kind is SpanKind.TRIGGER:
-            self.message.emit("An argument must be an entity, not an event trigger")
-            return
-        self._link(role, span)
-
-    def _link(self, role: str, span: Span | None, new_entity: edits.AddSpan | None = None
-              ) -> bool:
-        """One undo step: accept the suggested trigger and argument if need be, then link."""
-        edit = operations.link_role(self.store, self.current_event(), role, span,
-                                    self.annotator, new_entity)
-        self.set_pending_role(None)
-
-        def keep_event(_edit) -> int:
-            self.event_id = operations.link_head(edit)
-            return self.event_id
-
-        return self.apply(edit, select=keep_event)
-
-    @_acting
-    def remove_argument(self, argument: Argument) -> None:
-        try:
-            edit = operations.remove_argument(argument)
-        except StoreError as exc:
-            self.message.emit(str(exc).capitalize())
-            return
-        self.apply(edit)
-
-    @_acting
-    def set_status(self, status: Status) -> bool:
-        applied = self.apply(operations.set_status(self.doc_id, self.annotator, status))
-        self.statusChanged.emit(self.doc_id)
-        return applied
-
-    @_acting
-    def annotate_all(self, places: list[tuple[int, int, int]], label: str) -> None:
-        """New spans at (doc_id, start, end) places, as one undo step."""
-        if places:
-            self.apply(operations.annotate_all(self.schema, places, label, self.annotator))
-            for doc_id in {d for d, _, _ in places}:
-                self.statusChanged.emit(doc_id)
-
-    def _next_pending_after(self, span: Span) -> Span | None:
-        """The first suggestion still pending after where `span` is (or was)."""
-        return next((s for s in self.view.pending() if s.id != span.id
-                     and (s.start, -s.end) > (span.start, -span.end)), None)
-
-
-def _chosen(edit: edits.Edit) -> int | None:
-    """The span an edit leaves the annotator looking at."""
-    if isinstance(edit, edits.Compound):
-        edit = edit.edits[0]
-    if isinstance(edit, edits.AddSpan):
-        return edit.added.id
-    if isinstance(edit, edits.UpdateSpan):
-        return edit.span_id
-    return None

@@ -181,3 +181,14 @@ def test_cli_consoles_never_read_data_as_markup(capsys):
     assert f"next for {MARKUP}" in " ".join(out.split())  # the narrow title may wrap
     assert "[/b] column" in out and "[red]cell[/]" in out
     assert f"model {MARKUP} registered" in out and f"warning: {MARKUP}" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["import"], "error: Missing argument 'project'. (see "),
+    (["nosuch"], "error: No such command 'nosuch'."),
+    (["--bogus"], "error: No such option: --bogus"),
+    (["preannotate", "p.db", "--batch-size", "0"], "error: Invalid value for '--batch-size'"),
+])
+def test_cli_usage_errors_are_one_line_too(args, message):
+    line = one_error_line(run(*args))
+    assert line.startswith(message) and line.endswith("--help)")

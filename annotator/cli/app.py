@@ -82,6 +82,17 @@ def user_error(exc: BaseException) -> str | None:
     return None
 
 
+#: click's error for a command line it cannot parse (Typer ships its own click, and exports only
+#: the subclass `BadParameter`)
+UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def usage_message(exc: Any) -> str:
+    """Click's three-line usage error as one line: what is wrong, and where help is."""
+    where = exc.ctx.command_path if exc.ctx is not None else "annotator"
+    return f"{exc.format_message()} (see {where} --help)"
+
+
 def _name(param: Any) -> str:
     """How help shows a parameter: `PROJECT`, `PATH...`, `-o, --output PATH`."""
     if param.param_type_name == "argument":
@@ -135,9 +146,17 @@ class Commands(_PlainHelp, TyperGroup):
         super().format_options(ctx, formatter)
         self.format_commands(ctx, formatter)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:  # `annotator --bogus`
+            raise fail(usage_message(exc)) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:  # a missing argument, an unknown command or option value
+            raise fail(usage_message(exc)) from None
         except Exception as exc:  # noqa: BLE001 (sorted below: user errors vs bugs)
             message = user_error(exc)
             if message is None:

@@ -211,7 +211,8 @@ def refresh(store: Store, doc_ids: Iterable[int],
 
     Undecided `lexicon` suggestions are replaced; a phrase whose label another undecided
     suggestion already gives at the same place is not suggested twice; decided suggestions
-    are never touched. One transaction.
+    are never touched. A document whose lexicon suggestions are already right is not written
+    (opening it takes no write lock); the others are written one transaction each.
     """
     known = entries(store) if known is None else known
     labels = {phrase: entry.label for phrase, entry in known.items()}
@@ -221,33 +222,39 @@ def refresh(store: Store, doc_ids: Iterable[int],
     matcher = Matcher(labels)
     report = RefreshReport()
     now = _now()
-    undecided = ("NOT EXISTS (SELECT 1 FROM spans m WHERE m.suggestion_id = spans.id)")
-    with store.atomic():
-        for doc_id in doc_ids:
-            report.documents += 1
-            text = store.document(doc_id).text
-            store.db.execute(f"DELETE FROM spans WHERE document_id = ? AND layer = ? AND "
-                             f"origin = ? AND {undecided}", [doc_id, SUGGESTIONS, ORIGIN])
-            if silenced:
-                for span in store.spans(doc_id, SUGGESTIONS):
-                    words = " ".join(span.text_in(text).split())
-                    if span.kind is SpanKind.ENTITY and span.label in silenced.get(words, ()):
-                        report.silenced += store.db.execute(
-                            f"DELETE FROM spans WHERE id = ? AND {undecided}",
-                            [span.id]).rowcount
-            present = {s.key for s in store.spans(doc_id, SUGGESTIONS)}
-            # where someone marked, edited or rejected an entity, the lexicon stays out
-            decided = [(s.start, s.end) for s in store.spans(doc_id)
-                       if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY]
-            for start, end, phrase in matcher(text):
-                label = labels[phrase]
-                if (start, end, label, SpanKind.ENTITY) in present or any(
-                        s < end and start < e for s, e in decided):
-                    continue
+    for doc_id in doc_ids:
+        report.documents += 1
+        text = store.document(doc_id).text
+        spans = store.spans(doc_id)
+        decided = {s.suggestion_id for s in spans if s.layer != SUGGESTIONS}
+        open_ = [s for s in spans if s.layer == SUGGESTIONS and s.id not in decided]
+        ours = [s for s in open_ if s.origin == ORIGIN]
+        silence = [s.id for s in open_ if s.kind is SpanKind.ENTITY and s.origin != ORIGIN
+                   and s.label in silenced.get(" ".join(s.text_in(text).split()), ())]
+        present = {s.key for s in spans if s.layer == SUGGESTIONS and s.origin != ORIGIN
+                   and s.id not in silence}
+        present |= {s.key for s in spans if s.layer == SUGGESTIONS and s.id in decided}
+        # where someone marked, edited or rejected an entity, the lexicon stays out
+        marked = [(s.start, s.end) for s in spans
+                  if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY]
+        wanted = {(start, end, labels[phrase], known[phrase].score)
+                  for start, end, phrase in matcher(text)
+                  if (start, end, labels[phrase], SpanKind.ENTITY) not in present
+                  and not any(s < end and start < e for s, e in marked)}
+        report.suggested += len(wanted)
+        if not silence and wanted == {(s.start, s.end, s.label, s.score) for s in ours}:
+            continue  # nothing changed: no write, so opening a document takes no lock
+        with store.atomic():
+            undecided = "NOT EXISTS (SELECT 1 FROM spans m WHERE m.suggestion_id = spans.id)"
+            for span_id in [s.id for s in ours] + silence:
+                deleted = store.db.execute(f"DELETE FROM spans WHERE id = ? AND {undecided}",
+                                           [span_id]).rowcount
+                if span_id in silence:
+                    report.silenced += deleted
+            for start, end, label, score in sorted(wanted):
                 store.db.execute(
                     "INSERT INTO spans (document_id, layer, kind, start_char, end_char, label, "
                     "origin, decision, score, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [doc_id, SUGGESTIONS, SpanKind.ENTITY.value, start, end, label, ORIGIN,
-                     Decision.SUGGESTED.value, known[phrase].score, now])
-                report.suggested += 1
+                     Decision.SUGGESTED.value, score, now])
     return report

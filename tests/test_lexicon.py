@@ -116,3 +116,13 @@ def test_lexicon_cli(project_path, store, docs):
     assert wrong.returncode == 1 and "usage" in wrong.stderr
     assert run("clear").returncode == 0
     assert json.loads(run("list", "--json").stdout) == []
+
+
+def test_lexicon_refresh_writes_nothing_when_nothing_changed(store, docs):
+    mark(store, docs[0], "Kim Yong Chol", "PERSON", "alice")
+    lexicon.refresh(store, [docs[1]])
+    before = store.spans(docs[1], SUGGESTIONS)
+    version = store.db.execute("SELECT total_changes()").fetchone()[0]
+    assert lexicon.refresh(store, [docs[1]]).suggested == 1
+    assert store.spans(docs[1], SUGGESTIONS) == before
+    assert store.db.execute("SELECT total_changes()").fetchone()[0] == version

@@ -6,17 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from gui_support import make_project
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget
+from review_windows import open_active_window
 
-from annotator.gui.main_window import MainWindow
-from annotator.gui.windows import build_window
 from annotator.model import Document
 from annotator.paths import CORPUS
 from annotator.store import Store
@@ -24,23 +22,12 @@ from annotator.store import Store
 POMPEO = "pompeo-to-meet-counterpart-new-york"
 
 
-def open_window(path: Path, tmp_path: Path, qtbot) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    window = build_window(Store(path), "alice", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
-
-
 def test_gui_preannotate_runs_in_a_worker_and_shows_suggestions(qtbot, tmp_path):
     path = tmp_path / "fresh.db"
     with Store(path) as store:
         store.add_documents(Document(p.stem, p.read_text(encoding="utf-8"))
                             for p in sorted(CORPUS.glob("*.txt")))
-    window = open_window(path, tmp_path, qtbot)
+    window = open_active_window(qtbot, path, tmp_path / "settings.ini")
     assert window.session.view.pending() == []
     QTest.keyClick(window, Qt.Key_P, Qt.ControlModifier | Qt.ShiftModifier)
     # the event loop keeps running while spaCy works: the wait below is served by it
@@ -58,7 +45,7 @@ def test_gui_preannotate_runs_in_a_worker_and_shows_suggestions(qtbot, tmp_path)
 
 def test_gui_annotate_all_occurrences_skips_unchecked_hits(qtbot, tmp_path):
     path = make_project(tmp_path / "project.db")
-    window = open_window(path, tmp_path, qtbot)
+    window = open_active_window(qtbot, path, tmp_path / "settings.ini")
     doc = window.session.store.document_by_name(POMPEO)
     window.open_document(doc.id)
     text = doc.text

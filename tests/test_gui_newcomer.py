@@ -3,15 +3,13 @@ real window and checked against a fresh connection to the file."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import test_gui_workbench as workbench
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from review_windows import open_active_window
 from test_gui_workbench import POMPEO, click_at, find, key, select_words, stored
 
-from annotator.gui.windows import build_window
 from annotator.model import SUGGESTIONS, Decision, Status
 from annotator.store import Store
 
@@ -132,23 +130,12 @@ def test_gui_new_span_inside_a_pending_suggestion_supersedes_it_in_one_step(qtbo
 
 
 # --- 7: the app reopens the document the user was on -----------------------------------------
-def open_again(project: Path, settings_file: Path, qtbot):
-    win = build_window(Store(project), "alice", QSettings(str(settings_file),
-                                                          QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
-
-
 def test_gui_reopens_the_document_the_user_was_on(qtbot, window, project, tmp_path):
     QTest.keyClick(window, Qt.Key_PageDown, Qt.ControlModifier)
     left_on = window.session.doc_id
     window.close()
     window.session.store.close()
-    again = open_again(project, tmp_path / "settings.ini", qtbot)
+    again = open_active_window(qtbot, project, tmp_path / "settings.ini")
     assert again.session.doc_id == left_on
     again.close()
     again.session.store.close()
@@ -180,7 +167,7 @@ def test_gui_undo_works_after_closing_and_reopening_the_project(qtbot, window, p
     assert len(stored(project)[1]) == 2
     window.close()
     window.session.store.close()
-    again = open_again(project, tmp_path / "settings.ini", qtbot)
+    again = open_active_window(qtbot, project, tmp_path / "settings.ini")
     assert again.session.view.doc.name == POMPEO
     assert again.act_undo.isEnabled() and "Reject" in again.act_undo.text()
     QTest.keyClick(again, Qt.Key_Z, Qt.ControlModifier)    # the reject
@@ -215,7 +202,7 @@ def test_gui_redo_works_after_closing_and_reopening_the_project(qtbot, window, p
     key(window, Qt.Key_G)
     QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)    # Seoul undone: a redo is left
     window.close()
-    again = open_again(project, tmp_path / "settings.ini", qtbot)
+    again = open_active_window(qtbot, project, tmp_path / "settings.ini")
     assert "Add GPE" in again.act_redo.text() and "Add DATE" in again.act_undo.text()
     QTest.keyClick(again, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert sorted(s.label for s in stored(project)[1]) == ["DATE", "GPE"]

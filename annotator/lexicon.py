@@ -235,12 +235,15 @@ def refresh(store: Store, doc_ids: Iterable[int],
                    and s.id not in silence}
         present |= {s.key for s in spans if s.layer == SUGGESTIONS and s.id in decided}
         # where someone marked, edited or rejected an entity, the lexicon stays out
-        marked = [(s.start, s.end) for s in spans
-                  if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY]
+        # (one byte per character, so a match's test costs its length, not the marks' count)
+        marked = bytearray(len(text))
+        for s in spans:
+            if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY:
+                marked[s.start:s.end] = b"\1" * (s.end - s.start)
         wanted = {(start, end, labels[phrase], known[phrase].score)
                   for start, end, phrase in matcher(text)
                   if (start, end, labels[phrase], SpanKind.ENTITY) not in present
-                  and not any(s < end and start < e for s, e in marked)}
+                  and marked.find(1, start, end) == -1}
         report.suggested += len(wanted)
         if not silence and wanted == {(s.start, s.end, s.label, s.score) for s in ours}:
             continue  # nothing changed: no write, so opening a document takes no lock

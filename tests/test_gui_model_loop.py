@@ -92,3 +92,21 @@ def test_gui_model_loop_model_choice_sets_the_project_model(window):
     assert window.session.store.get_setting(MODEL_SETTING) == "somewhere"
     loop.use_model(model_loop.STOCK_CHOICE)
     assert window.session.store.get_setting(MODEL_SETTING) == ""
+
+
+def test_gui_lexicon_suggestions_show_once_the_opened_document_is_on_screen(qtbot, window):
+    """The lexicon refresh runs just after a document opens: what the gold layer marked in
+    other articles (Trump, Pompeo) then shows as lexicon suggestions in this one."""
+    session = window.session
+    store = session.store
+    last = store.document_ids()[-1]
+    text = store.document(last).text
+    assert "Trump" in text and not [s for s in store.spans(last) if s.origin == lexicon.ORIGIN]
+    window.open_document(last)
+
+    def lexicon_words() -> set[str]:
+        return {s.text_in(text) for s in session.view.spans if s.origin == lexicon.ORIGIN}
+
+    qtbot.waitUntil(lambda: "Trump" in lexicon_words(), timeout=5000)
+    assert {s.text_in(text) for s in store.spans(last) if s.origin == lexicon.ORIGIN} \
+        == lexicon_words()

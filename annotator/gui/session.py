@@ -109,16 +109,15 @@ class Session(Intents, QObject):
         if self.doc_id == doc_id:
             return
         doc = self.store.document(doc_id)
-        if self.annotator != GOLD:
-            self._refresh_lexicon(doc_id)
         self.view = DocumentView(doc, lambda: self.store.tokens(doc_id))
         self._suggestions = self._suggestions_on(doc_id)
         self.selected_id = self.event_id = None
         self.set_pending_role(None)
         self._load()
         self._restore_history(doc_id)
-        self.outside.own_write_seen()  # the lexicon's refresh may have written
         QTimer.singleShot(0, self, self._warm_tokens)  # after the first paint
+        if self.annotator != GOLD:
+            QTimer.singleShot(0, self, self._refresh_lexicon)
         self.documentOpened.emit(doc_id)
         self.annotationsChanged.emit()
         self.selectionChanged.emit()
@@ -131,12 +130,24 @@ class Session(Intents, QObject):
             return Annotations()
         return self.store.annotations(doc_id, SUGGESTIONS)
 
-    def _refresh_lexicon(self, doc_id: int) -> None:
-        """Bring the project lexicon's suggestions on this document up to date with what was
-        decided elsewhere (`annotator.lexicon`); when another program holds the write lock the
-        document opens with the suggestions as they were."""
-        with suppress(sqlite3.OperationalError, StoreError):
+    def _refresh_lexicon(self) -> None:
+        """Bring the project lexicon's suggestions on the open document up to date with what
+        was decided elsewhere (`annotator.lexicon`). It runs just after the document is on
+        screen, since matching a large lexicon over a long article costs more than opening it;
+        what it changed then shows. When another program holds the write lock the suggestions
+        stay as they were."""
+        if self.view is None:
+            return
+        doc_id = self.doc_id
+        with suppress(sqlite3.OperationalError, sqlite3.ProgrammingError, StoreError):
             lexicon.refresh(self.store, [doc_id])
+            self.outside.own_write_seen()
+            suggestions = self._suggestions_on(doc_id)
+            if self.doc_id == doc_id and suggestions.spans != self._suggestions.spans:
+                self._suggestions = suggestions
+                self._load()
+                self.annotationsChanged.emit()
+                self.projectChanged.emit()  # the list's pending counts
 
     def _restore_history(self, doc_id: int) -> None:
         """The undo history is the annotator's on this document, as the journal keeps it: it

@@ -203,6 +203,8 @@ class RefreshReport:
     suggested: int = 0
     #: undecided suggestions taken out because their string and label were silenced
     silenced: int = 0
+    #: documents whose suggestions the refresh rewrote (the others were already right)
+    written: int = 0
 
 
 def refresh(store: Store, doc_ids: Iterable[int],
@@ -247,6 +249,7 @@ def refresh(store: Store, doc_ids: Iterable[int],
         report.suggested += len(wanted)
         if not silence and wanted == {(s.start, s.end, s.label, s.score) for s in ours}:
             continue  # nothing changed: no write, so opening a document takes no lock
+        report.written += 1
         with store.atomic():
             undecided = "NOT EXISTS (SELECT 1 FROM spans m WHERE m.suggestion_id = spans.id)"
             for span_id in [s.id for s in ours] + silence:

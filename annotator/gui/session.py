@@ -140,14 +140,13 @@ class Session(Intents, QObject):
             return
         doc_id = self.doc_id
         with suppress(sqlite3.OperationalError, sqlite3.ProgrammingError, StoreError):
-            lexicon.refresh(self.store, [doc_id])
+            if not lexicon.refresh(self.store, [doc_id]).written:
+                return
             self.outside.own_write_seen()
-            suggestions = self._suggestions_on(doc_id)
-            if self.doc_id == doc_id and suggestions.spans != self._suggestions.spans:
-                self._suggestions = suggestions
-                self._load()
-                self.annotationsChanged.emit()
-                self.projectChanged.emit()  # the list's pending counts
+            self._suggestions = self._suggestions_on(doc_id)
+            self._load()
+            self.annotationsChanged.emit()
+            self.projectChanged.emit()  # the list's pending counts
 
     def _restore_history(self, doc_id: int) -> None:
         """The undo history is the annotator's on this document, as the journal keeps it: it

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from annotator.agreement.matching import MatchCounts, Side, argument_tuples, compare
 from annotator.agreement.measures import PRF, LabelledF1, Score, prf_from_multisets
@@ -86,3 +87,38 @@ def evaluate_predictions(reference: Mapping[int, Annotations],
     for doc_id in reference if doc_ids is None else doc_ids:
         result.add(reference.get(doc_id, Annotations()), predicted.get(doc_id, Annotations()))
     return result
+
+
+#: where `reliability` cuts the probability range
+RELIABILITY_BINS = (0.0, 0.5, 0.7, 0.9, 0.97, 1.0)
+
+
+@dataclass
+class ReliabilityBin:
+    low: float
+    high: float
+    suggested: int = 0
+    #: of them, entities the reference has with the same extent and label
+    correct: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.suggested if self.suggested else None
+
+
+def reliability(reference: Mapping[int, Annotations], predicted: Mapping[int, Annotations],
+                edges: tuple[float, ...] = RELIABILITY_BINS) -> list[ReliabilityBin]:
+    """How often a scored entity suggestion is right, by its probability: whether the scores
+    mean anything (a threshold that hides the unsure ones should hide the wrong ones). Lexicon
+    evidence counts (above 1) and unscored suggestions are left out."""
+    bins = [ReliabilityBin(low, high) for low, high in pairwise(edges)]
+    for doc_id, suggested in predicted.items():
+        truth = {(s.start, s.end, s.label)
+                 for s in reference.get(doc_id, Annotations()).entities}
+        for span in suggested.entities:
+            if span.score is None or not 0.0 <= span.score <= 1.0:
+                continue
+            where = next(b for b in bins if span.score < b.high or b is bins[-1])
+            where.suggested += 1
+            where.correct += (span.start, span.end, span.label) in truth
+    return bins

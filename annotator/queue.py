@@ -2,10 +2,11 @@
 suggestions to hide as too unsure.
 
 A document teaches the model most where its suggestions are unsure or disagree: each pending
-suggestion with a probability (the trained trigger component's) adds its uncertainty, 1 - p,
-and each place where the project lexicon and a model suggest different things (another label,
-or another extent of overlapping text) adds one. Ties keep document order. The GUI orders its
-list with this and the CLI prints it (`annotator queue`).
+suggestion with a probability (the NER's for entities, a trained trigger component's for
+triggers) adds its uncertainty, 1 - p, and each place where the project lexicon and a model
+suggest different things (another label, or another extent of overlapping text) adds one.
+Ties keep document order. The GUI orders its list with this and the CLI prints it
+(`annotator queue`).
 """
 
 from __future__ import annotations

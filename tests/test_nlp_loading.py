@@ -32,7 +32,9 @@ def test_the_default_is_the_first_installed_of_the_defaults():
     assert pipeline.source == "default" and not pipeline.warnings
     # the official en_core_web_sm is preferred, but is not installed on the test machines
     assert pipeline.identity == f"{MODEL}@3.8.0"
-    assert {"parser", "ner", "lemmatizer"} <= set(pipeline.nlp.pipe_names)
+    # its NER stays, disabled: the scored parse that stands in for it uses its model
+    assert {"parser", "scored_ner", "lemmatizer"} <= set(pipeline.nlp.pipe_names)
+    assert "ner" in pipeline.nlp.disabled
 
 
 def test_an_explicit_path_loads(tmp_path: Path):

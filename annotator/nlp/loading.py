@@ -20,6 +20,7 @@ import spacy
 from spacy.language import Language
 
 from annotator.model_registry import find
+from annotator.nlp.entity_scores import score_entities
 from annotator.store import Store
 
 #: Tried in this order when neither the user nor the project names a model.
@@ -72,7 +73,7 @@ def _load(name: str) -> Language:
         nlp = spacy.load(target)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelNotFound(f"cannot load spaCy pipeline {name!r}: {exc}") from exc
-    return _ensure_sentences(nlp)
+    return score_entities(_ensure_sentences(nlp))
 
 
 def _ensure_sentences(nlp: Language) -> Language:

@@ -26,6 +26,7 @@ from annotator import lexicon
 from annotator.errors import InputError, Progress
 from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
 from annotator.nlp.arguments import EntityMention, link_arguments
+from annotator.nlp.entity_scores import SCORES_KEY
 from annotator.nlp.labels import EntityMapper
 from annotator.nlp.loading import Pipeline
 from annotator.nlp.triggers import TriggerMatcher
@@ -89,7 +90,8 @@ class DocumentAnalyser:
         sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
         spans: list[Span] = []
         mentions: list[EntityMention] = []
-        for ent in doc.ents:
+        scores = doc.user_data.get(SCORES_KEY) or [None] * len(doc.ents)
+        for ent, score in zip(doc.ents, scores, strict=True):
             label = self.entities.map(ent.label_)
             if label is None:
                 continue
@@ -98,7 +100,7 @@ class DocumentAnalyser:
                 ent = ent[:-1]
             mentions.append(EntityMention(ent.start, ent.end, label))
             spans.append(Span(doc_id, ent.start_char, ent.end_char, label, SUGGESTIONS,
-                              SpanKind.ENTITY, self.entity_origin))
+                              SpanKind.ENTITY, self.entity_origin, score=score))
         found = [(t.start, t.end, t.event, t.rule.origin, None) for t in self.triggers(doc)]
         found += self._model_triggers(doc, {(start, end, event) for start, end, event, *_
                                             in found})

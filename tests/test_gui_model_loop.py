@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from gui_support import make_project
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from review_windows import close_window, open_window
 
@@ -110,3 +111,21 @@ def test_gui_lexicon_suggestions_show_once_the_opened_document_is_on_screen(qtbo
     qtbot.waitUntil(lambda: "Trump" in lexicon_words(), timeout=5000)
     assert {s.text_in(text) for s in store.spans(last) if s.origin == lexicon.ORIGIN} \
         == lexicon_words()
+
+
+def test_gui_span_table_shows_each_suggestions_probability_or_lexicon_evidence(qtbot, window):
+    session = window.session
+    store = session.store
+    last = store.document_ids()[-1]
+    text = store.document(last).text
+    window.open_document(last)
+    qtbot.waitUntil(lambda: any(s.origin == lexicon.ORIGIN for s in session.view.spans),
+                    timeout=5000)
+    table = window.span_panel.model()
+    shown = {}
+    for row, span in enumerate(table.spans):
+        shown.setdefault((span.text_in(text), span.origin), table.index(row, 3).data())
+    assert shown[("North Korea", "test:regex")] == "0.90"  # gui_support: 0.9
+    assert shown[("Trump", lexicon.ORIGIN)] == "×2"  # gold accepts in two others
+    row = next(r for r, s in enumerate(table.spans) if s.origin == lexicon.ORIGIN)
+    assert "more accepts of it than rejections" in table.index(row, 1).data(Qt.ToolTipRole)

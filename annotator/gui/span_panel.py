@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from annotator.gui.cells import plain, read_only_rows, swatch_pixmap
 from annotator.gui.session import Session
+from annotator.lexicon import ORIGIN as LEXICON
 from annotator.model import MANUAL, SUGGESTIONS, Decision, Span, SpanKind
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -20,8 +21,9 @@ ROOT = QModelIndex()
 #: a table asks its model for seven roles of every cell it paints
 DISPLAY, USER = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole
 DECORATION, FONT = Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ROLES = frozenset({DISPLAY, USER, DECORATION, FONT, TOOLTIP})
+TOOLTIP, ALIGNMENT = Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole
+ROLES = frozenset({DISPLAY, USER, DECORATION, FONT, TOOLTIP, ALIGNMENT})
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 SWATCH = 16  # Fusion's small icon size, the square a colour decoration used to fill
 
 
@@ -34,8 +36,18 @@ def state(span: Span) -> str:
     return "edited" if span.decision is Decision.EDITED else "accepted"
 
 
+def confidence(span: Span) -> str:
+    """A suggestion's score as the Score column shows it: its probability ("0.54"), or for the
+    lexicon its net evidence ("×3"), so the unsure ones stand out before they are hidden."""
+    if span.layer != SUGGESTIONS or span.score is None:
+        return ""
+    if span.origin == LEXICON:
+        return f"×{span.score:g}"
+    return f"{span.score:.2f}" if 0.0 <= span.score <= 1.0 else ""
+
+
 class SpanModel(QAbstractTableModel):
-    HEADERS = ("Text", "Label", "State")
+    HEADERS = ("Text", "Label", "State", "Score")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -66,7 +78,8 @@ class SpanModel(QAbstractTableModel):
         if gone == new:
             self.spans = spans
             if new:
-                self.dataChanged.emit(self.index(head, 0), self.index(head + new - 1, 2))
+                self.dataChanged.emit(self.index(head, 0),
+                                      self.index(head + new - 1, len(self.HEADERS) - 1))
         elif gone == 0:
             self.beginInsertRows(ROOT, head, head + new - 1)
             self.spans = spans
@@ -84,7 +97,7 @@ class SpanModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.spans)
 
     def columnCount(self, parent: ModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else 3
+        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
@@ -99,9 +112,13 @@ class SpanModel(QAbstractTableModel):
         if role == DISPLAY:
             if column == 0:
                 return span.text_in(self.session.view.doc.text).replace("\n", " ")
+            if column == 3:
+                return confidence(span)
             return span.label if column == 1 else state(span)
         if role == USER:
             return span.id
+        if role == ALIGNMENT:
+            return RIGHT if column == 3 else None
         if role == DECORATION:
             return self._swatch(span.label) if column == 1 else None
         if role == FONT:
@@ -109,7 +126,10 @@ class SpanModel(QAbstractTableModel):
             if column == 2 and suggestion or column == 1 and trigger:
                 return self._fonts[(suggestion, trigger)]
             return None
-        score = f", score {span.score:.2f}" if span.score is not None else ""
+        if span.origin == LEXICON and span.score is not None:
+            score = f", {span.score:g} more accepts of it than rejections"
+        else:
+            score = f", probability {span.score:.2f}" if span.score is not None else ""
         return plain(f"{span.label} ({span.kind.value}) from {span.origin}{score}")
 
     def _swatch(self, label: str) -> QPixmap:
@@ -138,9 +158,11 @@ class SpanPanel(QTableView):
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setSectionResizeMode(1, QHeaderView.Interactive)
         header.setSectionResizeMode(2, QHeaderView.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.Interactive)
         # measured widths: sizing to contents would visit every row on each change
         header.resizeSection(1, 150)
         header.resizeSection(2, 80)
+        header.resizeSection(3, 48)
         self.clicked.connect(lambda index: self.spanChosen.emit(index.data(Qt.UserRole)))
         session.annotationsChanged.connect(self.model_.reload)
         session.selectionChanged.connect(self._follow_selection)

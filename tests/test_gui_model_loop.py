@@ -11,7 +11,7 @@ from review_windows import close_window, open_window
 
 from annotator import lexicon
 from annotator.gui.features import model_loop
-from annotator.model import GOLD, Span, SpanKind
+from annotator.model import GOLD, SUGGESTIONS, Span, SpanKind
 from annotator.model_registry import models
 from annotator.nlp.loading import MODEL_SETTING
 from annotator.store import Store
@@ -48,6 +48,12 @@ def test_gui_model_loop_trains_in_a_child_process_and_switches(qtbot, window, mo
     assert store.get_setting(MODEL_SETTING) == model.name
     assert shown[0].table.rowCount() == len(model_loop.ComparisonDialog.ROWS)
     assert loop.dialog.bar.value() == 2 and not loop.dialog.isVisible()
+    # switching re-suggests at once: the new model's suggestions replace the undecided ones
+    # (the test project's own suggestions come from "test:regex", not from a model)
+    qtbot.waitUntil(lambda: "pre-annotated 4 documents" in window.statusBar().currentMessage(),
+                    timeout=120000)
+    assert any(s.origin.startswith("model:") for doc_id in store.document_ids()
+               for s in store.spans(doc_id, SUGGESTIONS))
 
 
 def test_gui_model_loop_lexicon_dialog_lists_adds_and_clears(qtbot, window):
@@ -86,13 +92,18 @@ def test_gui_model_loop_threshold_hides_unsure_suggestions(window):
     assert len(session.view.pending()) == before
 
 
-def test_gui_model_loop_model_choice_sets_the_project_model(window):
+def test_gui_model_loop_model_choice_sets_the_project_model_and_resuggests(window,
+                                                                          monkeypatch):
     loop = window.features["model_loop"]
     assert loop.model_choices() == [model_loop.STOCK_CHOICE]
+    runs = []
+    monkeypatch.setattr(window.features["nlp"], "run", lambda: runs.append(
+        window.session.store.get_setting(MODEL_SETTING)))
     loop.use_model("somewhere")
     assert window.session.store.get_setting(MODEL_SETTING) == "somewhere"
     loop.use_model(model_loop.STOCK_CHOICE)
     assert window.session.store.get_setting(MODEL_SETTING) == ""
+    assert runs == ["somewhere", ""]  # pre-annotation ran with each choice in place
 
 
 def test_gui_lexicon_suggestions_show_once_the_opened_document_is_on_screen(qtbot, window):

@@ -46,6 +46,9 @@ class WindowContext:
     reload: Callable[[], None]
     #: named insertion points inside menus ("file/data"): a separator that ends the section
     sections: dict[str, QAction] = field(default_factory=dict)
+    #: commands a feature offers the others by name ("preannotate"), so that choosing a model
+    #: can re-suggest without the model loop importing the pre-annotation feature
+    commands: dict[str, Callable[[], None]] = field(default_factory=dict)
 
     @property
     def store(self) -> Store:

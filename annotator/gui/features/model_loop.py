@@ -390,8 +390,16 @@ class ModelLoop:
         from annotator.nlp.loading import MODEL_SETTING
 
         self.ctx.store.set_setting(MODEL_SETTING, "" if name == STOCK_CHOICE else name)
-        self.ctx.status(f"Suggestions will come from {name}: File → Pre-annotate Documents "
-                        "(replaces only undecided suggestions)", 15000)
+        resuggest = self.ctx.commands.get("preannotate")
+        if resuggest is None:
+            self.ctx.status(f"Suggestions will come from {name}: File → Pre-annotate Documents "
+                            "(replaces only undecided suggestions)", 15000)
+            return
+        # choosing a model is asking for its suggestions: documents it has not analysed get
+        # them now, in the background, and only undecided suggestions are replaced
+        self.ctx.status(f"Suggestions now come from {name}: re-suggesting the documents it "
+                        "has not analysed (decided suggestions stay)", 15000)
+        resuggest()
 
     def ask_threshold(self) -> None:
         value, ok = QInputDialog.getDouble(

@@ -20,6 +20,7 @@ class PreannotateCommand:
         self.ctx = ctx
         self.action = ctx.add_action("&Pre-annotate Documents…", self.run, ("Ctrl+Shift+P",),
                                      section="file/data")
+        ctx.commands["preannotate"] = lambda: self.run()
 
     def run(self) -> None:
         from annotator.nlp.loading import project_pipeline

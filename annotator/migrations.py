@@ -305,9 +305,49 @@ def _one_kind_per_label(db: sqlite_utils.Database) -> None:
                [json.dumps(schema, ensure_ascii=False)])
 
 
+def _document_queue(db: sqlite_utils.Database) -> None:
+    """How informative each document's suggestions are (`annotator.queue`), kept so that the
+    document list can be ordered by it in SQL: one row per document (a trigger adds it with a
+    new document). Triggers mark a row stale whenever a suggestion of its document is written
+    and `Store.fill_queue_values` computes stale rows again; until then the row keeps its last
+    value, so the list does not jump meanwhile. The annotators' own layers never touch it, so a
+    key press pays nothing. Existing documents start stale."""
+    _script(db,
+        """
+        CREATE TABLE document_queue (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            value REAL NOT NULL DEFAULT 0,          -- disagreements + uncertainty
+            disagreements INTEGER NOT NULL DEFAULT 0, -- lexicon suggestions a model contradicts
+            uncertainty REAL NOT NULL DEFAULT 0,    -- sum of 1 - p over suggestions with one
+            stale INTEGER NOT NULL DEFAULT 1        -- 1: a suggestion changed since computed
+        );
+        CREATE INDEX document_queue_by_value ON document_queue (value DESC, document_id);
+        CREATE INDEX document_queue_stale ON document_queue (document_id) WHERE stale = 1;
+        CREATE INDEX document_status_by_status ON document_status (annotator, status, document_id);
+        INSERT INTO document_queue (document_id) SELECT id FROM documents;
+        CREATE TRIGGER document_queue_document_added AFTER INSERT ON documents BEGIN
+          INSERT INTO document_queue (document_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER document_queue_suggestion_added AFTER INSERT ON spans
+        WHEN new.layer = 'suggestions' BEGIN
+          UPDATE document_queue SET stale = 1 WHERE document_id = new.document_id AND NOT stale;
+        END;
+        CREATE TRIGGER document_queue_suggestion_removed AFTER DELETE ON spans
+        WHEN old.layer = 'suggestions' BEGIN
+          UPDATE document_queue SET stale = 1 WHERE document_id = old.document_id AND NOT stale;
+        END;
+        CREATE TRIGGER document_queue_suggestion_changed
+        AFTER UPDATE OF document_id, layer, kind, start_char, end_char, label, origin, score
+        ON spans WHEN old.layer = 'suggestions' OR new.layer = 'suggestions' BEGIN
+          UPDATE document_queue SET stale = 1
+          WHERE document_id IN (old.document_id, new.document_id) AND NOT stale;
+        END;
+        """)
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
     _lexicon, _models, _one_decision_per_suggestion, _instances, _one_kind_per_label,
+    _document_queue,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -320,7 +360,8 @@ class NewerProjectError(RuntimeError):
 #: "table.column"), for projects that lost their version number
 _MARKS = {_argument_frames: "arguments.frame", _journal: "journal",
           _activity_and_experiment: "activity", _lexicon: "lexicon_added", _models: "models",
-          _one_decision_per_suggestion: "spans_one_decision", _instances: "instances"}
+          _one_decision_per_suggestion: "spans_one_decision", _instances: "instances",
+          _document_queue: "document_queue"}
 
 
 def version_of_tables(names: set[str]) -> int:

@@ -49,6 +49,16 @@ class Status(str, Enum):
     DONE = "done"
 
 
+class ListOrder(str, Enum):
+    """How the document list is ordered (`Store.document_summaries`)."""
+
+    #: documents in progress first (the one being worked on stays near the top), then the
+    #: "to do" ones most informative first (`annotator.queue`), then the done ones
+    INFORMATIVE = "informative"
+    #: by id: the order they were added in
+    DOCUMENT = "document"
+
+
 #: Decisions that make a span part of an annotator's annotations (the rest are proposals or
 #: tombstones).
 EFFECTIVE_DECISIONS = frozenset({Decision.ACCEPTED, Decision.EDITED})
@@ -164,6 +174,10 @@ class DocumentSummary:
     length: int
     status: Status = Status.TODO
     pending: int = 0
+    #: how informative the document's suggestions are (`annotator.queue`): None until computed
+    value: float | None = None
+    disagreements: int = 0
+    uncertainty: float = 0.0
 
 
 @dataclass

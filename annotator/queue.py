@@ -1,22 +1,25 @@
 """Which document to annotate next: the "to do" documents, most informative first; and which
 suggestions to hide as too unsure.
 
-A document teaches the model most where its suggestions are unsure or disagree: each pending
+A document teaches the model most where its suggestions are unsure or disagree: each
 suggestion with a probability (the NER's for entities, a trained trigger component's for
 triggers) adds its uncertainty, 1 - p, and each place where the project lexicon and a model
 suggest different things (another label, or another extent of overlapping text) adds one.
-Ties keep document order. The GUI orders its list with this and the CLI prints it
-(`annotator queue`).
+Ties keep document order. The value depends on the `suggestions` layer only (an annotator has
+decided nothing on a document still to do), so it is kept per document in the project
+(`store_queue`) and the document list is ordered by it in SQL; the CLI (`annotator queue`) and
+the GUI read the same order through `informative_order` and `Store.document_summaries`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotator import lexicon
-from annotator.lexicon import ORIGIN as LEXICON
-from annotator.model import SUGGESTIONS, Annotations, Span, SpanKind, Status
-from annotator.store import Store, undecided
+from annotator.errors import Cancelled, Progress
+from annotator.model import Annotations, ListOrder, Status
+from annotator.store import Store
 
 
 @dataclass
@@ -40,35 +43,35 @@ def hide_unsure(suggestions: Annotations, min_score: float) -> Annotations:
                                if a.trigger_id in keep and a.argument_id in keep])
 
 
-def _disagreements(spans: list[Span]) -> int:
-    lexicon = [s for s in spans if s.origin == LEXICON]
-    models = [s for s in spans if s.origin != LEXICON and s.kind is SpanKind.ENTITY]
-    return sum(1 for x in lexicon if any(
-        x.overlaps(m) and (m.start, m.end, m.label) != (x.start, x.end, x.label)
-        for m in models))
-
-
-def document_value(store: Store, doc_id: int, annotator: str) -> tuple[int, float, int]:
-    """(disagreements, uncertainty, pending suggestions) of a document for `annotator`."""
-    pending = undecided(store.annotations(doc_id, SUGGESTIONS), store.spans(doc_id, annotator))
-    uncertainty = sum(1.0 - s.score for s in pending.spans
-                      if s.score is not None and 0.0 <= s.score <= 1.0)
-    return _disagreements(pending.spans), round(uncertainty, 4), len(pending.spans)
+def refresh_queue(store: Store, annotator: str, *, skip: Callable[[int], bool] = lambda _: False,
+                  progress: Progress | None = None) -> int:
+    """Bring the lexicon suggestions of the documents `annotator` has not started up to date
+    (as opening each would; not those `skip` names, such as the one a window has open), then
+    compute the values their suggestions changed. Each document is written in its own short
+    transaction (`lexicon.refresh`), so a window working meanwhile is never kept waiting long.
+    Returns how many values were computed; `progress` returning False raises `Cancelled`."""
+    statuses = store.statuses(annotator)
+    todo = [d for d in store.document_ids() if statuses.get(d, Status.TODO) is Status.TODO]
+    known = lexicon.entries(store)
+    for done, doc_id in enumerate(todo):
+        if progress is not None and done % 20 == 0 and progress(done, len(todo)) is False:
+            raise Cancelled("the queue refresh was stopped")
+        if not skip(doc_id):
+            lexicon.refresh(store, [doc_id], known)
+    return store.fill_queue_values()
 
 
 def informative_order(store: Store, annotator: str, limit: int | None = None, *,
                       refresh_lexicon: bool = True) -> list[QueueItem]:
-    """The documents `annotator` has not started, most informative first; their lexicon
-    suggestions are brought up to date first (`refresh_lexicon`), as opening them would."""
-    statuses = store.statuses(annotator)
-    todo = [d for d in store.document_ids() if statuses.get(d, Status.TODO) is Status.TODO]
+    """The documents `annotator` has not started, most informative first (the "to do" part
+    of the document list in `ListOrder.INFORMATIVE`). Their lexicon suggestions are brought up
+    to date first (`refresh_lexicon`, see `refresh_queue`); the values their suggestions
+    changed are computed again in any case."""
     if refresh_lexicon:
-        lexicon.refresh(store, todo)
-    items = []
-    for doc_id in todo:
-        disagreements, uncertainty, pending = document_value(store, doc_id, annotator)
-        items.append(QueueItem(doc_id, store.document(doc_id).name,
-                               round(disagreements + uncertainty, 4), disagreements,
-                               uncertainty, pending))
-    items.sort(key=lambda item: (-item.value, item.doc_id))
-    return items if limit is None else items[:limit]
+        refresh_queue(store, annotator)
+    else:
+        store.fill_queue_values()
+    rows = store.document_summaries(annotator, status=Status.TODO, order=ListOrder.INFORMATIVE,
+                                    limit=-1 if limit is None else limit)
+    return [QueueItem(r.id, r.name, r.value or 0.0, r.disagreements, r.uncertainty, r.pending)
+            for r in rows]

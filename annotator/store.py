@@ -5,8 +5,9 @@ Why it looks like this:
   `synchronous=FULL`, so a write that returns survives a crash or power cut;
 - SQL stays in this module and the parts `Store` mixes in, one concept each: the documents and
   their analyses (`store_documents`), spans and arguments (`store_annotations`), layers and
-  statuses (`store_status`), the read-only overviews (`store_overview`) and telemetry's rows
-  (`store_activity`); callers get and give `annotator.model` objects;
+  statuses (`store_status`), the read-only overviews (`store_overview`), telemetry's rows
+  (`store_activity`) and how informative each document is, with the list in that order
+  (`store_queue`); callers get and give `annotator.model` objects;
 - tables and columns read well in Datasette or the sqlite3 shell (`documents`, `spans`,
   `arguments`, `document_status`, `settings`), and migrations are numbered (`migrations.py`).
 
@@ -49,10 +50,12 @@ from annotator.store_annotations import (
 )
 from annotator.store_documents import AddReport, Analysis, DocumentRecords
 from annotator.store_overview import ProjectOverview, SearchHit
+from annotator.store_queue import InformativeOrder, QueueValues
 from annotator.store_status import StatusRecords
 
 
-class Store(DocumentRecords, AnnotationRecords, StatusRecords, ProjectOverview, ActivityRecords):
+class Store(DocumentRecords, AnnotationRecords, StatusRecords, ProjectOverview, ActivityRecords,
+            QueueValues, InformativeOrder):
     """A project: documents, their analyses, every layer of annotations, and the schema."""
 
     def __init__(self, path: str | Path, *, create: bool = True, schema: Schema | None = None,

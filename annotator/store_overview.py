@@ -12,11 +12,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.model import GOLD, SUGGESTIONS, Decision, DocumentSummary, Status
+from annotator.model import GOLD, SUGGESTIONS, Decision, DocumentSummary, ListOrder, Status
 
-#: the documents of the list, each with its status for the annotator bound as the first parameter
+#: the documents of the list, each with its status for the annotator bound as the first
+#: parameter and its value in the queue (`store_queue`)
 LISTED = ("FROM documents d LEFT JOIN document_status st "
-          "ON st.document_id = d.id AND st.annotator = ?")
+          "ON st.document_id = d.id AND st.annotator = ? "
+          "LEFT JOIN document_queue q ON q.document_id = d.id")
 
 
 def _listing(annotator: str, name: str, status: Status | None) -> tuple[str, list]:
@@ -46,13 +48,20 @@ class ProjectOverview:
 
     def document_summaries(self, annotator: str, *, name: str = "",
                            status: Status | None = None, offset: int = 0, limit: int = -1,
-                           ids: list[int] | None = None) -> list[DocumentSummary]:
-        """The document list as `annotator` sees it, in id order: status and pending
-        suggestions (none for gold, which is settled from the annotators' layers, not from the
-        models' proposals, and none where an A/B experiment withholds them). A page of it
-        (`offset`, `limit`), the documents whose name holds `name` (any case) and whose status
-        is `status`, or just the documents `ids`: the window reads a page at a time, so a
-        corpus of 100,000 opens as fast as one of four."""
+                           ids: list[int] | None = None,
+                           order: ListOrder = ListOrder.DOCUMENT) -> list[DocumentSummary]:
+        """The document list as `annotator` sees it, in `order`: status, value in the queue
+        (`annotator.queue`) and pending suggestions (none for gold, which is settled from the
+        annotators' layers, not from the models' proposals, and none where an A/B experiment
+        withholds them). A page of it (`offset`, `limit`), the documents whose name holds
+        `name` (any case) and whose status is `status`, or just the documents `ids` (in id
+        order): the window reads a page at a time, so a corpus of 100,000 opens as fast as one
+        of four."""
+        if order is ListOrder.INFORMATIVE and ids is None:
+            page = self.informative_ids(annotator, name=name, status=status, offset=offset,
+                                        limit=limit)
+            rows = {row.id: row for row in self.document_summaries(annotator, ids=page)}
+            return [rows[doc_id] for doc_id in page]
         where, params = _listing(annotator, name, status)
         if ids is not None:
             where += f" AND d.id IN ({', '.join('?' * len(ids))})" if ids else " AND 0"
@@ -64,18 +73,22 @@ class ProjectOverview:
                    WHERE x.document_id = d.id AND x.arm = 'withheld')
                  AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.document_id = d.id
                    AND m.layer = ? AND (m.suggestion_id = s.id OR (m.start_char = s.start_char
-                   AND m.end_char = s.end_char AND m.kind = s.kind))))
+                   AND m.end_char = s.end_char AND m.kind = s.kind)))),
+              q.value, coalesce(q.disagreements, 0), coalesce(q.uncertainty, 0)
             {LISTED} WHERE {where}
             ORDER BY d.id LIMIT ? OFFSET ?
             """,
             [SUGGESTIONS, annotator, GOLD, annotator, *params, *(ids or []), limit, offset],
         )
-        return [DocumentSummary(r[0], r[1], r[2], Status(r[3]), r[4]) for r in rows]
+        return [DocumentSummary(r[0], r[1], r[2], Status(r[3]), r[4], r[5], r[6], r[7])
+                for r in rows]
 
     def count_listed(self, annotator: str, *, name: str = "", status: Status | None = None,
-                     before: int | None = None) -> int:
-        """How many documents the list shows with this filter (those with an id below
-        `before`, when given: the row a document is on)."""
+                     before: int | None = None, order: ListOrder = ListOrder.DOCUMENT) -> int:
+        """How many documents the list shows with this filter (those listed before `before`
+        in `order`, when given: the row that document is on)."""
+        if before is not None and order is ListOrder.INFORMATIVE:
+            return self.informative_position(annotator, before, name=name, status=status)
         where, params = _listing(annotator, name, status)
         if before is not None:
             where += " AND d.id < ?"
@@ -83,15 +96,19 @@ class ProjectOverview:
         return self._q(f"SELECT count(*) {LISTED} WHERE {where}", params)[0][0]
 
     def listed_neighbour(self, annotator: str, doc_id: int | None, direction: int, *,
-                         name: str = "", status: Status | None = None) -> int | None:
-        """The document after (1) or before (-1) `doc_id` in the filtered list; the first one
-        when `doc_id` is None."""
+                         name: str = "", status: Status | None = None,
+                         order: ListOrder = ListOrder.DOCUMENT) -> int | None:
+        """The document after (1) or before (-1) `doc_id` in the filtered list, in `order`;
+        the first one when `doc_id` is None."""
+        if order is ListOrder.INFORMATIVE:
+            return self.informative_neighbour(annotator, doc_id, direction, name=name,
+                                              status=status)
         where, params = _listing(annotator, name, status)
         if doc_id is not None:
             where += " AND d.id > ?" if direction > 0 else " AND d.id < ?"
             params.append(doc_id)
-        order = "ASC" if direction > 0 or doc_id is None else "DESC"
-        rows = self._q(f"SELECT d.id {LISTED} WHERE {where} ORDER BY d.id {order} LIMIT 1",
+        order_by = "ASC" if direction > 0 or doc_id is None else "DESC"
+        rows = self._q(f"SELECT d.id {LISTED} WHERE {where} ORDER BY d.id {order_by} LIMIT 1",
                        params)
         return rows[0][0] if rows else None
 

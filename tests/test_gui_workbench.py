@@ -13,9 +13,10 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTextBrowser
 
+from annotator.gui.document_list import ORDER_SETTING
 from annotator.gui.main_window import MainWindow
 from annotator.gui.windows import build_window
-from annotator.model import SUGGESTIONS, Decision, SpanKind, Status
+from annotator.model import SUGGESTIONS, Decision, ListOrder, SpanKind, Status
 from annotator.store import Store
 
 POMPEO = "pompeo-to-meet-counterpart-new-york"
@@ -36,6 +37,9 @@ def project(template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def window(project: Path, tmp_path: Path, qtbot):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    # these tests step through the documents as they were added (the informative order,
+    # which moves a document when its status changes, has its own tests in test_queue_gui.py)
+    settings.setValue(ORDER_SETTING, ListOrder.DOCUMENT.value)
     store = Store(project)
     win = build_window(store, "alice", settings)
     qtbot.addWidget(win)

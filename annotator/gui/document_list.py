@@ -1,10 +1,16 @@
-"""The document list: name, this annotator's status, pending suggestions; filter and search.
+"""The document list: name, this annotator's status, pending suggestions; filter, search and
+order.
 
 A lazy Qt model over `Store.document_summaries`: it holds the rows read so far and asks SQLite
 for the next page (`canFetchMore` / `fetchMore`) when the view scrolls near its end, and the
-name search and the status filter are SQL too. So opening a project of 100,000 documents reads
-one page, not 100,000 rows, and "next document" and the counts in the status bar are queries,
-in the order the annotator sees.
+name search, the status filter and the order are SQL too. So opening a project of 100,000
+documents reads one page, not 100,000 rows, and "next document" and the counts in the status
+bar are queries, in the order the annotator sees.
+
+The order is "most informative first" unless the annotator chose document order (remembered):
+the documents in progress, then the ones to do with the suggestions that would teach the
+model most (`annotator.queue`), then the done ones. Each to-do row's tooltip says why it is
+where it is.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     Qt,
     Signal,
 )
@@ -28,11 +35,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.cells import plain, read_only_rows
+from annotator.gui.queue_refresh import QueueRefresher
 from annotator.gui.session import Session
-from annotator.model import DocumentSummary, Status
+from annotator.model import DocumentSummary, ListOrder, Status
 
 STATUS_TEXT = {Status.TODO: "to do", Status.IN_PROGRESS: "in progress", Status.DONE: "done"}
 STATUS_COLOR = {Status.TODO: "#8a8f98", Status.IN_PROGRESS: "#d08a1e", Status.DONE: "#2e9d57"}
+ORDER_TEXT = {ListOrder.INFORMATIVE: "Most informative first",
+              ListOrder.DOCUMENT: "Document order"}
+#: the QSettings key of the order chosen
+ORDER_SETTING = "documentList/order"
 ModelIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 #: full enum names: the short `Qt.DisplayRole` costs microseconds per lookup in PySide6, and
@@ -58,12 +70,14 @@ class DocumentModel(QAbstractTableModel):
         #: the filter: part of a name (any case), a status
         self.name = ""
         self.status: Status | None = None
+        self.order = ListOrder.INFORMATIVE
         self._colors = {status: QColor(color) for status, color in STATUS_COLOR.items()}
 
     def query(self, **what) -> list[DocumentSummary]:
         """Rows of the filtered list (`offset`, `limit`, `ids` as `document_summaries`)."""
         return self.session.store.document_summaries(self.session.annotator, name=self.name,
-                                                     status=self.status, **what)
+                                                     status=self.status, order=self.order,
+                                                     **what)
 
     def reload(self) -> None:
         """The first page, anew (another annotator, a filter, a job changed the project)."""
@@ -72,6 +86,10 @@ class DocumentModel(QAbstractTableModel):
                                                      status=self.status)
         self.rows = self.query(limit=self.PAGE)
         self.endResetModel()
+
+    def set_order(self, order: ListOrder | str) -> None:
+        self.order = ListOrder(order)
+        self.reload()
 
     def set_filter(self, name: str | None = None, status: Status | str | None = "") -> None:
         """Filter by part of the name and/or a status (None: every status; "" leaves it)."""
@@ -107,14 +125,16 @@ class DocumentModel(QAbstractTableModel):
         if not fetch or not self.query(ids=[doc_id]):
             return None
         position = self.session.store.count_listed(self.session.annotator, name=self.name,
-                                                   status=self.status, before=doc_id)
+                                                   status=self.status, before=doc_id,
+                                                   order=self.order)
         self.fetchMore(until=position)
         return position if position < len(self.rows) else None
 
     def refresh(self, doc_id: int) -> None:
         """Update one row (status or pending count changed) without resetting the view; under
-        a status filter the document may leave or join the list, which is read anew."""
-        if self.status is not None:
+        a status filter the document may leave or join the list, and in the informative order
+        a status moves it to another part, so the list is read anew."""
+        if self.status is not None or self.order is ListOrder.INFORMATIVE:
             self.reload()
             return
         fresh = self.query(ids=[doc_id])
@@ -155,18 +175,32 @@ class DocumentModel(QAbstractTableModel):
             return self._colors[row.status]
         if role == ALIGNMENT and column == 2:
             return RIGHT
-        if role == TOOLTIP and column == 0:
-            return plain(f"{row.name} — {row.length:,} characters")
+        if role == TOOLTIP:
+            return plain(f"{row.name} — {row.length:,} characters{why_here(row)}")
         return None
+
+
+def why_here(row: DocumentSummary) -> str:
+    """What makes a to-do document informative, for its tooltip: "\n12 lexicon/model
+    disagreements, uncertainty 3.40" ("" for the others, and before its value is known)."""
+    if row.status is not Status.TODO or row.value is None:
+        return ""
+    disagree = ("1 lexicon/model disagreement" if row.disagreements == 1 else
+                f"{row.disagreements} lexicon/model disagreements")
+    return f"\n{disagree}, uncertainty {row.uncertainty:.2f} (value {row.value:.2f})"
 
 
 class DocumentList(QWidget):
     documentChosen = Signal(int)
 
-    def __init__(self, session: Session, parent: QWidget | None = None):
+    def __init__(self, session: Session, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.settings = settings
         self.model = DocumentModel(session)
+        saved = str(settings.value(ORDER_SETTING, ListOrder.INFORMATIVE.value))
+        if saved in {order.value for order in ListOrder}:
+            self.model.order = ListOrder(saved)
         #: what the table shows (the model itself: it filters in SQL)
         self.proxy = self.model
 
@@ -179,6 +213,15 @@ class DocumentList(QWidget):
             self.status.addItem(STATUS_TEXT[status].capitalize(), status.value)
         self.status.currentIndexChanged.connect(
             lambda: self.model.set_filter(status=self.status.currentData()))
+        self.order = QComboBox()
+        self.order.setObjectName("documentOrder")
+        for order, text in ORDER_TEXT.items():
+            self.order.addItem(text, order.value)
+        self.order.setCurrentIndex(self.order.findData(self.model.order.value))
+        self.order.setToolTip("Most informative first: the documents in progress, then those "
+                              "to do whose suggestions are least sure or where the project "
+                              "lexicon and the model disagree most, then the done ones")
+        self.order.currentIndexChanged.connect(self._order_chosen)
 
         self.table = QTableView()
         read_only_rows(self.table, "documentTable")
@@ -199,6 +242,7 @@ class DocumentList(QWidget):
         filters.setSpacing(6)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status)
+        filters.addWidget(self.order)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -206,11 +250,35 @@ class DocumentList(QWidget):
         layout.addWidget(self.table, 1)
 
         session.statusChanged.connect(self.model.refresh)
+        session.statusChanged.connect(self._status_changed)
         session.annotationsChanged.connect(self._pending_changed)
         session.documentOpened.connect(self.show_current)
 
+        #: brings the lexicon's suggestions and the values of the documents to do up to date
+        #: off the GUI thread, then the list is read again
+        self.refresher = QueueRefresher(session, self)
+        self.refresher.refreshed.connect(self.reload)
+
     def reload(self) -> None:
         self.model.reload()
+        self.show_current()
+
+    def refresh_order(self, *, lexicon: bool) -> None:
+        """Bring the informative order up to date in the background (`QueueRefresher`): the
+        values that went stale, and with `lexicon` the lexicon's suggestions first."""
+        self.refresher.request(lexicon=lexicon)
+
+    def _status_changed(self, doc_id: int) -> None:
+        """A finished document taught the lexicon: the documents to do may have new
+        suggestions, and the order new values."""
+        session = self.session
+        if session.store.status(doc_id, session.annotator) is Status.DONE:
+            self.refresh_order(lexicon=True)
+
+    def _order_chosen(self) -> None:
+        order = ListOrder(self.order.currentData())
+        self.settings.setValue(ORDER_SETTING, order.value)
+        self.model.set_order(order)
         self.show_current()
 
     def _chosen(self, index: QModelIndex) -> None:
@@ -241,7 +309,7 @@ class DocumentList(QWidget):
         if current is not None and not model.query(ids=[current]):
             current = None
         return store.listed_neighbour(who, current, direction if current else 1,
-                                      name=model.name, status=model.status)
+                                      name=model.name, status=model.status, order=model.order)
 
     def counts(self) -> tuple[int, int]:
         """Documents this annotator marked done, of all in the project."""

@@ -37,7 +37,7 @@ class MainWindow(ActionsAndMenus, DocumentNavigation, SpanCommands, QMainWindow)
         if size:
             self.view.zoom(0, float(size))
         self.find_bar = FindBar(self.session, self.view)
-        self.documents = DocumentList(self.session)
+        self.documents = DocumentList(self.session, self.settings)
         self.span_panel = SpanPanel(self.session)
         self.event_panel = EventPanel(self.session)
         self.label_actions: dict[str, QAction] = {}
@@ -54,6 +54,7 @@ class MainWindow(ActionsAndMenus, DocumentNavigation, SpanCommands, QMainWindow)
         #: what `annotator.gui.windows` installed on this window, by feature name
         self.features: dict[str, object] = {}
         self.documents.reload()
+        self.documents.refresh_order(lexicon=False)
         self._update_progress()
         first = self._last_document() or self.documents.neighbour(1)
         if first is not None:
@@ -147,6 +148,7 @@ class MainWindow(ActionsAndMenus, DocumentNavigation, SpanCommands, QMainWindow)
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
+        self.documents.refresher.stop()
         self.session.close()
         super().closeEvent(event)
 

@@ -99,17 +99,21 @@ class DocumentNavigation:
         box.open()
 
     def _finish_document(self) -> None:
+        # the document after this one in the list as it is now: marking it done may move it
+        # (to the done part of the informative order, out of a status filter)
+        following = self.documents.neighbour(1)
         if not self.session.set_status(Status.DONE):
             return
-        following = self.documents.neighbour(1)
         if following is not None:
             self.open_document(following)
         else:
             self.statusBar().showMessage("Done — that was the last document in the list", 5000)
 
     def _project_changed(self) -> None:
-        """Another window or program wrote: statuses and pending counts may have moved."""
+        """Another window or program wrote: statuses, pending counts and the suggestions the
+        informative order is computed from may have moved."""
         self.documents.reload()
+        self.documents.refresh_order(lexicon=False)
         self._update_progress()
         self.statusBar().showMessage("Shown afresh: another window or program changed this "
                                      "project", 5000)
@@ -124,6 +128,7 @@ class DocumentNavigation:
     def _annotator_changed(self) -> None:
         self._update_annotator()
         self.documents.reload()
+        self.documents.refresh_order(lexicon=False)
         self._update_progress()
 
     # --- projects -------------------------------------------------------------------------
@@ -136,6 +141,7 @@ class DocumentNavigation:
             self._fill_label_menus()
             self._add_palette()
         self.documents.reload()
+        self.documents.refresh_order(lexicon=False)
         self._update_progress()
         if doc_id is not None:
             self.session.view = None

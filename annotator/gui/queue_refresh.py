@@ -1,0 +1,94 @@
+"""Keeping the "most informative first" order live while the lexicon learns.
+
+The project lexicon's suggestions in a document are brought up to date only when something
+looks at it (opening it, pre-annotation, `annotator queue`), and a document's value in the
+queue is computed only when asked for. So after an annotator finishes a document (what the
+lexicon learns from), a worker thread (`annotator.gui.workers.Worker`, on its own connection)
+runs `annotator.queue.refresh_queue` over the documents still to do, one short transaction per
+document, and the list is then read again, keeping the document that is open selected. The
+window never waits for it: a key press meanwhile at worst waits for one document's write.
+
+Two kinds of run: `values` only computes the values that went stale (when a project opens,
+after another program wrote or a job pre-annotated), `lexicon` first refreshes the lexicon
+suggestions. Opening a project asks only for values: new suggestion rows would take the ids
+of spans this annotator undid last time (SQLite reuses the highest free id), and the redo the
+journal kept for them would then be refused. A request while a run is under way is
+remembered and runs after it, once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.errors import Progress
+from annotator.gui.session import Session
+from annotator.gui.workers import Worker
+from annotator.store import Store
+
+#: how long closing the window waits for a run to stop at its next document
+STOP_WAIT_MS = 5000
+
+
+class QueueRefresher(QObject):
+    #: a run changed values or suggestions: the list should be read again
+    refreshed = Signal()
+
+    def __init__(self, session: Session, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.worker: Worker | None = None
+        #: what was asked for while a run was under way: None, "values" or "lexicon"
+        self.waiting: str | None = None
+        #: the window closed: a run's outcome, still on its way by signal, is dropped
+        self.stopped = False
+
+    def request(self, *, lexicon: bool) -> None:
+        """Refresh the queue (with the lexicon's suggestions when `lexicon`), now or after
+        the run under way."""
+        kind = "lexicon" if lexicon else "values"
+        if self.stopped:
+            return
+        if self.worker is not None:
+            self.waiting = "lexicon" if "lexicon" in (kind, self.waiting) else kind
+            return
+        session = self.session
+        annotator = session.annotator
+
+        def work(store: Store, progress: Progress) -> int:
+            from annotator.queue import refresh_queue
+
+            if kind == "values":
+                return store.fill_queue_values()
+            return refresh_queue(store, annotator, progress=progress,
+                                 skip=lambda doc_id: doc_id == session.doc_id)
+
+        self.worker = Worker(session.store.path, work, self)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.failed.connect(self._failed)
+        self.worker.finished.connect(self._finished)
+        self.worker.start()
+
+    def _succeeded(self, computed: int) -> None:
+        if computed and not self.stopped:
+            self.refreshed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        if not self.stopped:
+            self.session.message.emit(f"The list's order could not be brought up to date: "
+                                      f"{error}")
+
+    def _finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
+        if self.waiting is not None:
+            waiting, self.waiting = self.waiting, None
+            self.request(lexicon=waiting == "lexicon")
+
+    def stop(self) -> None:
+        """The window is closing: stop the run under way at its next document."""
+        self.stopped = True
+        self.waiting = None
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(STOP_WAIT_MS)

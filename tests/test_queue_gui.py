@@ -1,0 +1,81 @@
+"""The document list in the informative order (issue 13, item 4): the documents to do whose
+suggestions would teach most come first, "next document" follows that order, the choice of
+order is remembered, and each row says why it is where it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+
+from annotator.gui.document_list import ORDER_SETTING, TOOLTIP
+from annotator.gui.windows import build_window
+from annotator.model import SUGGESTIONS, Document, ListOrder, Span, SpanKind, Status
+from annotator.store import Analysis, Store
+
+#: name -> probabilities of its model suggestions: "c" is least sure, then "e", "a" ...
+SCORES = {"a": [0.9], "b": [], "c": [0.1, 0.2, 0.3], "d": [0.95], "e": [0.3, 0.5]}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    path = tmp_path / "queue.db"
+    with Store(path) as store:
+        ids = store.add_documents(Document(name, f"Kim met Trump and Pompeo in Hanoi ({name}).")
+                                  for name in SCORES).added
+        store.save_analyses(
+            Analysis(doc_id, "m", [], [], [
+                Span(doc_id, 4 * n, 4 * n + 3, "PERSON", SUGGESTIONS, SpanKind.ENTITY,
+                     "model:m", score=p) for n, p in enumerate(SCORES[name])])
+            for doc_id, name in zip(ids, SCORES, strict=True))
+    return path
+
+
+def open_window(qtbot, project: Path, settings: QSettings):
+    window = build_window(Store(project), "alice", settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def names_listed(window) -> list[str]:
+    model = window.documents.model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_queue_gui_lists_the_most_informative_first_and_next_follows(qtbot, project,
+                                                                    tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    window = open_window(qtbot, project, settings)
+    documents = window.documents
+    assert documents.order.currentText() == "Most informative first"
+    qtbot.waitUntil(lambda: names_listed(window) == ["c", "e", "a", "d", "b"])
+    tip = documents.model.index(0, 1).data(TOOLTIP)
+    assert "0 lexicon/model disagreements, uncertainty 2.40" in tip
+    first = window.session.store.document_by_name("c").id
+    window.open_document(first)
+    QTest.keyClick(window, Qt.Key_PageDown, Qt.ControlModifier)     # Review → Next Document
+    assert window.session.view.doc.name == "e"
+    selected = documents.table.selectionModel().selectedRows()
+    assert [index.data() for index in selected] == ["e"]
+
+    # finishing a document goes on to the most informative one left, and it moves to the end
+    window.session.set_status(Status.IN_PROGRESS)
+    assert names_listed(window) == ["e", "c", "a", "d", "b"]
+    window.mark_done_and_next()                      # "e" has pending suggestions: ask first
+    box = window.findChild(object, "pendingBeforeDone")
+    box.buttons()[0].click()                         # Accept All and Finish
+    assert window.session.view.doc.name == "c"
+    assert names_listed(window)[-1] == "e"
+
+    documents.order.setCurrentIndex(documents.order.findData(ListOrder.DOCUMENT.value))
+    assert names_listed(window) == list(SCORES)
+    assert settings.value(ORDER_SETTING) == ListOrder.DOCUMENT.value
+    window.close()
+    again = open_window(qtbot, project, settings)
+    assert again.documents.order.currentData() == ListOrder.DOCUMENT.value
+    assert names_listed(again) == list(SCORES)
+    again.close()

@@ -4,7 +4,9 @@ clean (issue 10, item 4): the kill is a real `os._exit` in another process at th
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats import export_project
+from annotator.formats import atomic_output, export_project
 from annotator.formats.atomic_output import replacing
 from annotator.model import Span, Status
 
@@ -137,3 +139,43 @@ def test_export_failure_inside_leaves_the_output_and_no_temporary(tmp_path):
         raise KeyboardInterrupt
     assert output.read_text() == "before"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.txt"]
+
+
+def _interrupting(function, only=None):
+    """`function`, with a Ctrl+C (a real SIGINT to this process) arriving as it starts (when
+    its first argument is `only`, if given)."""
+    def interrupted(*args):
+        if only is None or args[0] == only:
+            os.kill(os.getpid(), signal.SIGINT)
+        return function(*args)
+    return interrupted
+
+
+@pytest.mark.parametrize("where", ["exchange", "_fsync_dir"])
+def test_export_ctrl_c_once_the_swap_began_finishes_it_and_says_so(tmp_path, monkeypatch, where):
+    """An interrupt that lands while the new output is moved into place cannot stop it: the
+    export completes (no "nothing was written" over a written export) and leaves no debris."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old", encoding="utf-8")
+    # the project folder is synced only after the rename: that is when this one interrupts
+    monkeypatch.setattr(atomic_output, where, _interrupting(
+        getattr(atomic_output, where), None if where == "exchange" else tmp_path))
+    try:
+        with atomic_output.replacing(out, folder=True) as temp:
+            (temp / "new.txt").write_text("new", encoding="utf-8")
+    except KeyboardInterrupt:
+        pytest.fail("the interrupt escaped after the new output was published")
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_export_ctrl_c_while_syncing_keeps_the_old_output_and_no_temporary(tmp_path,
+                                                                           monkeypatch):
+    out = tmp_path / "out.jsonl"
+    out.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(atomic_output, "sync_tree", _interrupting(atomic_output.sync_tree))
+    with pytest.raises(KeyboardInterrupt), atomic_output.replacing(out, folder=False) as temp:
+        temp.write_text("new", encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]

@@ -11,6 +11,10 @@ At every instant `output` is the previous output or the new one, never missing o
 for the moment between the two renames of the fallback, which the next run repairs. A run
 killed part-way leaves at most `.NAME.part` / `.NAME.old`; the next run on the same output
 puts a set-aside old output back if the new one never arrived, and removes both.
+
+Ctrl+C is honoured until the renames begin (the old output stays, the temporary goes) and
+held back from then on: the renames take microseconds, and an interrupt that broke in between
+would leave the new output in place while the program said that nothing was written.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _AT_FDCWD = -100
@@ -38,6 +45,21 @@ def exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+@contextmanager
+def _held_interrupts() -> Iterator[list[int]]:
+    """SIGINT is noted, not raised, inside the block (main thread only: no other thread gets
+    signals); the block's caller decides what a late Ctrl+C means."""
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: noted.append(number))
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def sync_tree(path: Path) -> None:
@@ -111,7 +133,17 @@ class replacing:  # noqa: N801 - used as a context manager, like open()
         if kind is not None:
             _remove(self.temp)
             return
-        sync_tree(self.temp)
+        try:
+            sync_tree(self.temp)
+        except BaseException:  # Ctrl+C or a failing disk before the swap: nothing written
+            _remove(self.temp)
+            raise
+        # from here on the new output is published: a Ctrl+C now is too late to stop it, and
+        # the export ends as written (the interrupt is dropped, not turned into a failure)
+        with _held_interrupts():
+            self._publish()
+
+    def _publish(self) -> None:
         if self.folder and self.output.exists():
             if exchange(self.temp, self.output):
                 _fsync_dir(self.output.parent)

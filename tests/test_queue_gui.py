@@ -38,6 +38,8 @@ def open_window(qtbot, project: Path, settings: QSettings):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     return window
 
 
@@ -55,9 +57,9 @@ def test_queue_gui_lists_the_most_informative_first_and_next_follows(qtbot, proj
     qtbot.waitUntil(lambda: names_listed(window) == ["c", "e", "a", "d", "b"])
     tip = documents.model.index(0, 1).data(TOOLTIP)
     assert "0 lexicon/model disagreements, uncertainty 2.40" in tip
-    first = window.session.store.document_by_name("c").id
-    window.open_document(first)
-    QTest.keyClick(window, Qt.Key_PageDown, Qt.ControlModifier)     # Review → Next Document
+    assert window.session.view.doc.name == "c"          # the window opens on the top one
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key_PageDown, Qt.ControlModifier)  # Review → Next Document
     assert window.session.view.doc.name == "e"
     selected = documents.table.selectionModel().selectedRows()
     assert [index.data() for index in selected] == ["e"]
@@ -79,3 +81,30 @@ def test_queue_gui_lists_the_most_informative_first_and_next_follows(qtbot, proj
     assert again.documents.order.currentData() == ListOrder.DOCUMENT.value
     assert names_listed(again) == list(SCORES)
     again.close()
+
+
+def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, tmp_path):
+    """Accepting "Trump" as PERSON and finishing the document teaches the lexicon; in the
+    background it then suggests PERSON where the model says ORG, and that disagreement brings
+    the document up the list."""
+    path = tmp_path / "learn.db"
+    with Store(path) as store:
+        ids = store.add_documents([Document("w", "Trump spoke."),
+                                   Document("x", "Trump said no."),
+                                   Document("y", "Kim said yes.")]).added
+        guesses = {ids[0]: ("PERSON", 0.5), ids[1]: ("ORG", 0.95), ids[2]: ("PERSON", 0.9)}
+        store.save_analyses(
+            Analysis(doc_id, "m", [], [], [Span(doc_id, 0, 5 if label == "ORG" or doc_id ==
+                                                ids[0] else 3, label, SUGGESTIONS,
+                                                SpanKind.ENTITY, "model:m", score=p)])
+            for doc_id, (label, p) in guesses.items())
+    window = open_window(qtbot, path, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    assert names_listed(window) == ["w", "y", "x"] and window.session.view.doc.name == "w"
+    window.session.decide_all(accept=True)           # Trump: PERSON
+    window.mark_done_and_next()
+    assert window.session.view.doc.name == "y"       # the most informative left, then
+    qtbot.waitUntil(lambda: names_listed(window) == ["x", "y", "w"], timeout=10000)
+    assert "1 lexicon/model disagreement," in window.documents.model.index(0, 0).data(TOOLTIP)
+    selected = window.documents.table.selectionModel().selectedRows()
+    assert [index.data() for index in selected] == ["y"]       # the open one stays selected
+    window.close()

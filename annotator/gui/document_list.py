@@ -15,6 +15,9 @@ where it is.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import suppress
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -38,6 +41,7 @@ from annotator.gui.cells import plain, read_only_rows
 from annotator.gui.queue_refresh import QueueRefresher
 from annotator.gui.session import Session
 from annotator.model import DocumentSummary, ListOrder, Status
+from annotator.store import StoreError
 
 STATUS_TEXT = {Status.TODO: "to do", Status.IN_PROGRESS: "in progress", Status.DONE: "done"}
 STATUS_COLOR = {Status.TODO: "#8a8f98", Status.IN_PROGRESS: "#d08a1e", Status.DONE: "#2e9d57"}
@@ -260,20 +264,21 @@ class DocumentList(QWidget):
         self.refresher.refreshed.connect(self.reload)
 
     def reload(self) -> None:
+        """Read the list anew, keeping the open document selected. The values that went stale
+        (a pre-annotation, another program, the lexicon on the document just opened) are
+        computed first, on this connection: usually a few documents, and a background thread
+        opening the file for it would contend with the jobs that changed them."""
+        with suppress(sqlite3.OperationalError, StoreError):  # locked, read-only: next time
+            self.session.store.fill_queue_values()
         self.model.reload()
         self.show_current()
 
-    def refresh_order(self, *, lexicon: bool) -> None:
-        """Bring the informative order up to date in the background (`QueueRefresher`): the
-        values that went stale, and with `lexicon` the lexicon's suggestions first."""
-        self.refresher.request(lexicon=lexicon)
-
     def _status_changed(self, doc_id: int) -> None:
         """A finished document taught the lexicon: the documents to do may have new
-        suggestions, and the order new values."""
+        suggestions, and the order new values (`QueueRefresher`)."""
         session = self.session
         if session.store.status(doc_id, session.annotator) is Status.DONE:
-            self.refresh_order(lexicon=True)
+            self.refresher.request()
 
     def _order_chosen(self) -> None:
         order = ListOrder(self.order.currentData())

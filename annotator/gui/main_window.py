@@ -54,7 +54,6 @@ class MainWindow(ActionsAndMenus, DocumentNavigation, SpanCommands, QMainWindow)
         #: what `annotator.gui.windows` installed on this window, by feature name
         self.features: dict[str, object] = {}
         self.documents.reload()
-        self.documents.refresh_order(lexicon=False)
         self._update_progress()
         first = self._last_document() or self.documents.neighbour(1)
         if first is not None:

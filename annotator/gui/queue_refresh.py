@@ -1,19 +1,17 @@
 """Keeping the "most informative first" order live while the lexicon learns.
 
 The project lexicon's suggestions in a document are brought up to date only when something
-looks at it (opening it, pre-annotation, `annotator queue`), and a document's value in the
-queue is computed only when asked for. So after an annotator finishes a document (what the
-lexicon learns from), a worker thread (`annotator.gui.workers.Worker`, on its own connection)
-runs `annotator.queue.refresh_queue` over the documents still to do, one short transaction per
-document, and the list is then read again, keeping the document that is open selected. The
-window never waits for it: a key press meanwhile at worst waits for one document's write.
+looks at it (opening it, pre-annotation, `annotator queue`). So after an annotator finishes a
+document (what the lexicon learns from), a worker thread (`annotator.gui.workers.Worker`, on
+its own connection) runs `annotator.queue.refresh_queue` over the documents still to do, one
+short transaction per document, and the list is then read again, keeping the document that is
+open selected. The window never waits for it: a key press meanwhile at worst waits for one
+document's write. A request while a run is under way is remembered and runs after it, once.
 
-Two kinds of run: `values` only computes the values that went stale (when a project opens,
-after another program wrote or a job pre-annotated), `lexicon` first refreshes the lexicon
-suggestions. Opening a project asks only for values: new suggestion rows would take the ids
-of spans this annotator undid last time (SQLite reuses the highest free id), and the redo the
-journal kept for them would then be refused. A request while a run is under way is
-remembered and runs after it, once.
+Only finishing a document starts a run, not opening a project: new suggestion rows would take
+the ids of spans this annotator undid last time (SQLite reuses the highest free id), and the
+redo the journal kept for them would then be refused. (The values that merely went stale are
+computed on the window's own connection when the list is read: `DocumentList.reload`.)
 """
 
 from __future__ import annotations
@@ -37,19 +35,18 @@ class QueueRefresher(QObject):
         super().__init__(parent)
         self.session = session
         self.worker: Worker | None = None
-        #: what was asked for while a run was under way: None, "values" or "lexicon"
-        self.waiting: str | None = None
+        #: another run was asked for while one was under way
+        self.waiting = False
         #: the window closed: a run's outcome, still on its way by signal, is dropped
         self.stopped = False
 
-    def request(self, *, lexicon: bool) -> None:
-        """Refresh the queue (with the lexicon's suggestions when `lexicon`), now or after
-        the run under way."""
-        kind = "lexicon" if lexicon else "values"
+    def request(self) -> None:
+        """Refresh the lexicon's suggestions and the values of the documents to do, now or
+        after the run under way."""
         if self.stopped:
             return
         if self.worker is not None:
-            self.waiting = "lexicon" if "lexicon" in (kind, self.waiting) else kind
+            self.waiting = True
             return
         session = self.session
         annotator = session.annotator
@@ -57,8 +54,6 @@ class QueueRefresher(QObject):
         def work(store: Store, progress: Progress) -> int:
             from annotator.queue import refresh_queue
 
-            if kind == "values":
-                return store.fill_queue_values()
             return refresh_queue(store, annotator, progress=progress,
                                  skip=lambda doc_id: doc_id == session.doc_id)
 
@@ -81,14 +76,14 @@ class QueueRefresher(QObject):
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.deleteLater()
-        if self.waiting is not None:
-            waiting, self.waiting = self.waiting, None
-            self.request(lexicon=waiting == "lexicon")
+        if self.waiting:
+            self.waiting = False
+            self.request()
 
     def stop(self) -> None:
         """The window is closing: stop the run under way at its next document."""
         self.stopped = True
-        self.waiting = None
+        self.waiting = False
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait(STOP_WAIT_MS)

@@ -110,10 +110,8 @@ class DocumentNavigation:
             self.statusBar().showMessage("Done — that was the last document in the list", 5000)
 
     def _project_changed(self) -> None:
-        """Another window or program wrote: statuses, pending counts and the suggestions the
-        informative order is computed from may have moved."""
+        """Another window or program wrote: statuses and pending counts may have moved."""
         self.documents.reload()
-        self.documents.refresh_order(lexicon=False)
         self._update_progress()
         self.statusBar().showMessage("Shown afresh: another window or program changed this "
                                      "project", 5000)
@@ -128,7 +126,6 @@ class DocumentNavigation:
     def _annotator_changed(self) -> None:
         self._update_annotator()
         self.documents.reload()
-        self.documents.refresh_order(lexicon=False)
         self._update_progress()
 
     # --- projects -------------------------------------------------------------------------
@@ -141,7 +138,6 @@ class DocumentNavigation:
             self._fill_label_menus()
             self._add_palette()
         self.documents.reload()
-        self.documents.refresh_order(lexicon=False)
         self._update_progress()
         if doc_id is not None:
             self.session.view = None

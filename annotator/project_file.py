@@ -60,6 +60,30 @@ def read_only_uri(path: Path, *, immutable: bool = False) -> str:
     return uri + "&immutable=1" if immutable else uri
 
 
+#: one read-only descriptor per file whose header was read, open for the life of the process.
+#: Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+#: included: a header read by open()/close() beside this process's live connection let another
+#: program think it was the last one and checkpoint and delete the write-ahead log under it
+#: (SQLite's "How To Corrupt", 2.2). So the descriptor is never closed.
+_HEADER_READERS: dict[tuple[int, int], int] = {}
+
+
+def _read_header(path: Path) -> bytes:
+    """The first 100 bytes of `path`, read without ever closing a descriptor of it."""
+    if not hasattr(os, "pread"):  # Windows: its file locks do not go with another handle
+        with path.open("rb") as handle:
+            return handle.read(100)
+    stat = path.stat()
+    key = (stat.st_dev, stat.st_ino)
+    fd = _HEADER_READERS.get(key)
+    if fd is None:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        opened = os.fstat(fd)
+        # keyed by what was opened: a file replaced in between is the new file's entry
+        fd = _HEADER_READERS.setdefault((opened.st_dev, opened.st_ino), fd)
+    return os.pread(fd, 100, 0)
+
+
 def inspect_file(path: Path) -> FileState:
     """What `path` holds, found without writing to it or beside it (see the module docstring).
     Raises StoreError for a file that is not SQLite or cannot be read."""
@@ -76,8 +100,7 @@ def inspect_file(path: Path) -> FileState:
     if state.size == 0:
         return state
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        header = _read_header(path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read it ({exc.strerror})") from None
     if not header.startswith(SQLITE_HEADER):

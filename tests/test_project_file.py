@@ -311,3 +311,23 @@ def test_project_file_read_only_commands_leave_no_log_files_behind(sample_store,
         reader.count_documents()  # another program has it open: its log stays
         assert project_path.with_name("project.db-wal").exists()
         writer.checkpoint()
+
+
+def test_project_file_a_second_store_in_this_process_keeps_the_first_ones_locks(sample_store,
+                                                                               project_path):
+    """A job thread opens the project again while the window's connection is live. Reading the
+    file's header by open()/close() dropped this process's POSIX locks on it (SQLite's own
+    included), so another program that closed its connection believed it was the last one and
+    checkpointed and deleted the write-ahead log the live connection was using."""
+    sample_store.set_setting("probe", "1")  # the window's connection, live, with a -wal
+    wal = project_path.with_name(project_path.name + "-wal")
+    assert wal.exists()
+    for _ in range(2):  # a job's store, opened and closed beside it
+        Store(project_path, readonly=True).close()
+    subprocess.run([sys.executable, "-c",
+                    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                    "c.execute('SELECT count(*) FROM documents').fetchall(); c.close()",
+                    str(project_path)], check=True)
+    assert wal.exists(), "another program deleted the log under a live connection"
+    sample_store.set_setting("probe", "2")
+    assert sample_store.get_setting("probe") == "2"

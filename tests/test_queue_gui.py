@@ -56,7 +56,7 @@ def test_queue_gui_lists_the_most_informative_first_and_next_follows(qtbot, proj
     assert documents.order.currentText() == "Most informative first"
     qtbot.waitUntil(lambda: names_listed(window) == ["c", "e", "a", "d", "b"])
     tip = documents.model.index(0, 1).data(TOOLTIP)
-    assert "0 lexicon/model disagreements, uncertainty 2.40" in tip
+    assert "value 2.40 = 0 lexicon/model disagreements + uncertainty 2.40" in tip
     assert window.session.view.doc.name == "c"          # the window opens on the top one
     window.view.setFocus()
     QTest.keyClick(window.view, Qt.Key_PageDown, Qt.ControlModifier)  # Review → Next Document
@@ -67,6 +67,8 @@ def test_queue_gui_lists_the_most_informative_first_and_next_follows(qtbot, proj
     # finishing a document goes on to the most informative one left, and it moves to the end
     window.session.set_status(Status.IN_PROGRESS)
     assert names_listed(window) == ["e", "c", "a", "d", "b"]
+    selected = documents.table.selectionModel().selectedRows()
+    assert [index.data() for index in selected] == ["e"]           # moved, still selected
     window.mark_done_and_next()                      # "e" has pending suggestions: ask first
     box = window.findChild(object, "pendingBeforeDone")
     box.buttons()[0].click()                         # Accept All and Finish
@@ -104,7 +106,8 @@ def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, 
     window.mark_done_and_next()
     assert window.session.view.doc.name == "y"       # the most informative left, then
     qtbot.waitUntil(lambda: names_listed(window) == ["x", "y", "w"], timeout=10000)
-    assert "1 lexicon/model disagreement," in window.documents.model.index(0, 0).data(TOOLTIP)
+    assert "= 1 lexicon/model disagreement + uncertainty 0.05" in \
+        window.documents.model.index(0, 0).data(TOOLTIP)
     selected = window.documents.table.selectionModel().selectedRows()
     assert [index.data() for index in selected] == ["y"]       # the open one stays selected
     window.close()

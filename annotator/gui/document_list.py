@@ -185,13 +185,14 @@ class DocumentModel(QAbstractTableModel):
 
 
 def why_here(row: DocumentSummary) -> str:
-    """What makes a to-do document informative, for its tooltip: "\n12 lexicon/model
-    disagreements, uncertainty 3.40" ("" for the others, and before its value is known)."""
+    """What makes a to-do document informative, for its tooltip: "\nvalue 15.40 = 12
+    lexicon/model disagreements + uncertainty 3.40" ("" for the others, and before its value
+    is known)."""
     if row.status is not Status.TODO or row.value is None:
         return ""
     disagree = ("1 lexicon/model disagreement" if row.disagreements == 1 else
                 f"{row.disagreements} lexicon/model disagreements")
-    return f"\n{disagree}, uncertainty {row.uncertainty:.2f} (value {row.value:.2f})"
+    return f"\nvalue {row.value:.2f} = {disagree} + uncertainty {row.uncertainty:.2f}"
 
 
 class DocumentList(QWidget):
@@ -242,14 +243,15 @@ class DocumentList(QWidget):
         self.table.clicked.connect(self._chosen)
         self.table.activated.connect(self._chosen)
 
+        # the name filter has a row of its own: beside two combos it had room for "Filte…"
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.status)
-        filters.addWidget(self.order)
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.order, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
+        layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
@@ -274,9 +276,11 @@ class DocumentList(QWidget):
         self.show_current()
 
     def _status_changed(self, doc_id: int) -> None:
-        """A finished document taught the lexicon: the documents to do may have new
-        suggestions, and the order new values (`QueueRefresher`)."""
+        """The row moved (the model read the list anew): keep the open document selected. A
+        finished document taught the lexicon: the documents to do may have new suggestions,
+        and the order new values (`QueueRefresher`)."""
         session = self.session
+        self.show_current()
         if session.store.status(doc_id, session.annotator) is Status.DONE:
             self.refresher.request()
 

@@ -16,7 +16,9 @@ the spans, so an accept in one document shows up in the next one opened.
   and the lexicon suggests nothing over an entity someone marked, edited or rejected.
 
 `refresh(store, doc_ids)` brings the lexicon's suggestions of some documents up to date: the GUI
-calls it when it opens a document, `annotator preannotate` after the model ran. The lexicon's
+calls it when it opens a document, `annotator preannotate` after the model ran, `annotator
+queue` before ranking. Where the document's analysis kept its parse, the suggestions it writes
+become event arguments as the model's entities do (`annotator.nlp.stored_parse`). The lexicon's
 own tables hold only what people did to it by hand: `lexicon_added` (a phrase and label added
 without an annotation) and `lexicon_forgotten` (evidence for a phrase, or for every phrase when
 the phrase is '', written before that point is ignored: `remove` and `clear`).
@@ -30,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from annotator.model import SUGGESTIONS, Decision, SpanKind
+from annotator.model import SUGGESTIONS, Annotations, Decision, Span, SpanKind
 from annotator.store import Store
 
 ORIGIN = "lexicon"
@@ -205,16 +207,20 @@ class RefreshReport:
     silenced: int = 0
     #: documents whose suggestions the refresh rewrote (the others were already right)
     written: int = 0
+    #: event arguments suggested for the lexicon suggestions it added
+    arguments: int = 0
 
 
 def refresh(store: Store, doc_ids: Iterable[int],
             known: dict[str, Entry] | None = None) -> RefreshReport:
     """Bring the lexicon's suggestions in `doc_ids` up to date (see the module docstring).
 
-    Undecided `lexicon` suggestions are replaced; a phrase whose label another undecided
-    suggestion already gives at the same place is not suggested twice; decided suggestions
-    are never touched. A document whose lexicon suggestions are already right is not written
-    (opening it takes no write lock); the others are written one transaction each.
+    Undecided `lexicon` suggestions that are no longer wanted go, new ones come (with their
+    event arguments, see `_link`), the others stay as they are; a phrase whose label another
+    undecided suggestion already gives at the same place is not suggested twice; decided
+    suggestions are never touched. A document whose lexicon suggestions are already right is
+    not written (opening it takes no write lock); the others are written one transaction each,
+    at a cost that follows what changed rather than the length of the document.
     """
     known = entries(store) if known is None else known
     labels = {phrase: entry.label for phrase, entry in known.items()}
@@ -247,20 +253,55 @@ def refresh(store: Store, doc_ids: Iterable[int],
                   if (start, end, labels[phrase], SpanKind.ENTITY) not in present
                   and marked.find(1, start, end) == -1}
         report.suggested += len(wanted)
-        if not silence and wanted == {(s.start, s.end, s.label, s.score) for s in ours}:
+        kept = {(s.start, s.end, s.label, s.score): s for s in ours}
+        if not silence and wanted == set(kept):
             continue  # nothing changed: no write, so opening a document takes no lock
         report.written += 1
+        stale = [s.id for s in ours if kept[s.start, s.end, s.label, s.score] is not s
+                 or (s.start, s.end, s.label, s.score) not in wanted]
         with store.atomic():
             undecided = "NOT EXISTS (SELECT 1 FROM spans m WHERE m.suggestion_id = spans.id)"
-            for span_id in [s.id for s in ours] + silence:
-                deleted = store.db.execute(f"DELETE FROM spans WHERE id = ? AND {undecided}",
-                                           [span_id]).rowcount
-                if span_id in silence:
-                    report.silenced += deleted
-            for start, end, label, score in sorted(wanted):
-                store.db.execute(
+            for span_id in stale:
+                store.db.execute(f"DELETE FROM spans WHERE id = ? AND {undecided}", [span_id])
+            for span_id in silence:
+                report.silenced += store.db.execute(
+                    f"DELETE FROM spans WHERE id = ? AND {undecided}", [span_id]).rowcount
+            new = []
+            for start, end, label, score in sorted(wanted - set(kept)):
+                span_id = store.db.execute(
                     "INSERT INTO spans (document_id, layer, kind, start_char, end_char, label, "
                     "origin, decision, score, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [doc_id, SUGGESTIONS, SpanKind.ENTITY.value, start, end, label, ORIGIN,
-                     Decision.SUGGESTED.value, score, now])
+                     Decision.SUGGESTED.value, score, now]).lastrowid
+                new.append(Span(doc_id, start, end, label, SUGGESTIONS, SpanKind.ENTITY, ORIGIN,
+                                Decision.SUGGESTED, score, id=span_id))
+            gone = {*stale, *silence}
+            report.arguments += _link(store, doc_id, new, [s for s in open_ if s.id not in gone])
     return report
+
+
+def _link(store: Store, doc_id: int, new: list[Span], open_: list[Span]) -> int:
+    """Suggest the event arguments the document's stored parse supports between its open
+    trigger suggestions and the `new` lexicon suggestions (the rules pre-annotation links the
+    model's entities with); returns how many. Nothing without a stored parse (an analysis
+    made before parses were kept: re-analysing brings it). The arguments go with their
+    suggestion when a later refresh replaces it (foreign key cascade)."""
+    triggers = any(s.kind is SpanKind.TRIGGER for s in open_)
+    parse = store.parse(doc_id) if new and triggers else None
+    if parse is None:
+        return 0
+    # imported here, not with the module: spaCy takes most of a second to load and the GUI,
+    # which refreshes the lexicon on every open, has no other use for it
+    from annotator.nlp.arguments import ARGUMENT_ORIGIN
+    from annotator.nlp.stored_parse import link_new_entities
+
+    ids = {s.id for s in open_}
+    arguments = [a for a in store.arguments(doc_id, SUGGESTIONS)
+                 if a.trigger_id in ids and a.argument_id in ids]
+    links = link_new_entities(store, doc_id, parse, Annotations(open_ + new, arguments), new)
+    for trigger_id, role, entity_id in links:
+        store.db.execute(
+            "INSERT INTO arguments (trigger_id, role, argument_id, origin, decision, score, "
+            "frame) VALUES (?, ?, ?, ?, ?, NULL, 0)",
+            [trigger_id, role, entity_id, ARGUMENT_ORIGIN, Decision.SUGGESTED.value])
+    return len(links)

@@ -344,10 +344,18 @@ def _document_queue(db: sqlite_utils.Database) -> None:
         END;
         """)
 
+
+def _stored_parse(db: sqlite_utils.Database) -> None:
+    """The dependency parse of the stored tokens (`store_documents.pack_parse`), so the
+    lexicon's suggestions can become event arguments; analyses made before have none until the
+    document is analysed again."""
+    db.execute("ALTER TABLE document_analysis ADD COLUMN parse BLOB")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
     _lexicon, _models, _one_decision_per_suggestion, _instances, _one_kind_per_label,
-    _document_queue,
+    _document_queue, _stored_parse,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -361,7 +369,7 @@ class NewerProjectError(RuntimeError):
 _MARKS = {_argument_frames: "arguments.frame", _journal: "journal",
           _activity_and_experiment: "activity", _lexicon: "lexicon_added", _models: "models",
           _one_decision_per_suggestion: "spans_one_decision", _instances: "instances",
-          _document_queue: "document_queue"}
+          _document_queue: "document_queue", _stored_parse: "document_analysis.parse"}
 
 
 def version_of_tables(names: set[str]) -> int:

@@ -83,6 +83,39 @@ class Sentence:
     end: int
 
 
+@dataclass(frozen=True)
+class Parse:
+    """The dependency parse of a document's stored tokens, one entry per token, kept so that
+    suggestions found after pre-annotation (the project lexicon's) can be linked to events
+    without running the pipeline again.
+
+    `heads` are token indices (a root is its own head); `deps`, `pos` and `tags` are spaCy's
+    labels (`dep_`, `pos_`, `tag_`), '' where the pipeline gave none. The tokens' lengths and
+    trailing spaces are repeated here so that the parse and the text alone rebuild the tokens
+    (the tokens' own JSON, a list per token, takes ten times longer to read).
+    """
+
+    lengths: tuple[int, ...]
+    spaces: tuple[bool, ...]
+    heads: tuple[int, ...]
+    deps: tuple[str, ...]
+    pos: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        columns = (self.lengths, self.spaces, self.heads, self.deps, self.pos, self.tags)
+        if len({len(column) for column in columns}) > 1:
+            raise ValueError("a parse needs a length, space, head, dep, POS and tag per token")
+
+    def starts(self) -> list[int]:
+        """Where each token starts in the text it was made from (tokens tile their text)."""
+        found, at = [], 0
+        for length, space in zip(self.lengths, self.spaces, strict=True):
+            found.append(at)
+            at += length + space
+        return found
+
+
 @dataclass
 class Document:
     name: str

@@ -9,6 +9,7 @@ written in bulk here, while annotators' decisions on them are kept.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from annotator.model import (
     SUGGESTIONS,
     Decision,
     Document,
+    Parse,
     Sentence,
     Span,
     SpanKind,
@@ -38,7 +40,8 @@ class AddReport:
 class Analysis:
     """A pipeline's reading of one document: tokens, sentences, and the suggestions it makes.
 
-    `arguments` refer to `spans` by position: (trigger index, role, argument index, score).
+    `arguments` refer to `spans` by position: (trigger index, role, argument index, score);
+    `parse` is kept for linking later suggestions (None: the pipeline has no parser).
     """
 
     doc_id: int
@@ -48,6 +51,31 @@ class Analysis:
     spans: Sequence[Span] = ()
     arguments: Sequence[tuple[int, str, int, float | None]] = ()
     argument_origin: str = "rule:arguments"
+    parse: Parse | None = None
+
+
+def pack_parse(parse: Parse) -> bytes:
+    """A parse as stored: zlib-compressed JSON of the labels used and, per token, its length,
+    trailing space (0/1), head as an offset from the token and dep, POS and tag as indices into
+    the labels (flat lists of small numbers: quick to read, and they compress well)."""
+    labels = sorted({*parse.deps, *parse.pos, *parse.tags})
+    index = {label: i for i, label in enumerate(labels)}
+    packed = {"labels": labels, "lengths": list(parse.lengths),
+              "spaces": [int(space) for space in parse.spaces],
+              "heads": [head - i for i, head in enumerate(parse.heads)],
+              "deps": [index[d] for d in parse.deps], "pos": [index[p] for p in parse.pos],
+              "tags": [index[t] for t in parse.tags]}
+    return zlib.compress(json.dumps(packed, separators=(",", ":")).encode("ascii"))
+
+
+def unpack_parse(blob: bytes) -> Parse:
+    """The inverse of `pack_parse`."""
+    packed = json.loads(zlib.decompress(blob))
+    labels = packed["labels"]
+    return Parse(tuple(packed["lengths"]), tuple(map(bool, packed["spaces"])),
+                 tuple(i + offset for i, offset in enumerate(packed["heads"])),
+                 tuple(labels[i] for i in packed["deps"]), tuple(labels[i] for i in packed["pos"]),
+                 tuple(labels[i] for i in packed["tags"]))
 
 
 class DocumentRecords:
@@ -132,6 +160,12 @@ class DocumentRecords:
         rows = self._q("SELECT sentences FROM document_analysis WHERE document_id = ?", [doc_id])
         return [Sentence(s, e) for s, e in json.loads(rows[0][0])] if rows else []
 
+    def parse(self, doc_id: int) -> Parse | None:
+        """The stored parse of the document's tokens; None when it was analysed without a
+        parser or before parses were kept (re-analysing brings it)."""
+        rows = self._q("SELECT parse FROM document_analysis WHERE document_id = ?", [doc_id])
+        return unpack_parse(rows[0][0]) if rows and rows[0][0] is not None else None
+
     def analysis_model(self, doc_id: int) -> str | None:
         rows = self._q("SELECT model FROM document_analysis WHERE document_id = ?", [doc_id])
         return rows[0][0] if rows else None
@@ -151,15 +185,21 @@ class DocumentRecords:
         return {doc_id: json.loads(tokens) for doc_id, tokens in rows}
 
     def set_tokens(self, doc_id: int, model: str, tokens: Sequence[Token],
-                   sentences: Sequence[Sentence]) -> None:
+                   sentences: Sequence[Sentence], parse: Parse | None = None) -> None:
+        """Replace the document's analysis (a parse that is not given is gone)."""
+        if parse is not None and list(parse.lengths) != [t.end - t.start for t in tokens]:
+            raise StoreError(f"a parse of {len(parse.heads)} tokens does not fit the "
+                             f"{len(tokens)} tokens stored")
         with self.atomic():
             self.db.execute(
-                "INSERT INTO document_analysis (document_id, model, tokens, sentences, analysed_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id) DO UPDATE SET"
-                " model = excluded.model, tokens = excluded.tokens,"
-                " sentences = excluded.sentences, analysed_at = excluded.analysed_at",
+                "INSERT INTO document_analysis (document_id, model, tokens, sentences, "
+                "analysed_at, parse) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(document_id) DO "
+                "UPDATE SET model = excluded.model, tokens = excluded.tokens,"
+                " sentences = excluded.sentences, analysed_at = excluded.analysed_at,"
+                " parse = excluded.parse",
                 [doc_id, model, json.dumps([[t.start, t.end, int(t.ws)] for t in tokens]),
-                 json.dumps([[s.start, s.end] for s in sentences]), stored_at()],
+                 json.dumps([[s.start, s.end] for s in sentences]), stored_at(),
+                 None if parse is None else pack_parse(parse)],
             )
 
     def save_analyses(self, analyses: Iterable[Analysis]) -> int:
@@ -173,7 +213,7 @@ class DocumentRecords:
         with self.atomic():
             for analysis in analyses:
                 self.set_tokens(analysis.doc_id, analysis.model, analysis.tokens,
-                                analysis.sentences)
+                                analysis.sentences, analysis.parse)
                 added += self._replace_suggestions(analysis)
         return added
 

@@ -152,7 +152,7 @@ def _copy_document(store: Store, doc_id: int, target: Store,
     tokens = store.tokens(doc_id)
     if tokens:
         target.set_tokens(new_id, store.analysis_model(doc_id) or "unknown", tokens,
-                          store.sentences(doc_id))
+                          store.sentences(doc_id), store.parse(doc_id))
     suggestions = copy_layer(store, doc_id, target, new_id, SUGGESTIONS, {})
     mine = copy_layer(store, doc_id, target, new_id, annotator, suggestions)
     target.set_status(new_id, annotator, store.status(doc_id, annotator))

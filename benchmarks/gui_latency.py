@@ -27,6 +27,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from long_article import article  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -35,23 +36,9 @@ from annotator import lexicon  # noqa: E402
 from annotator.gui import styles  # noqa: E402
 from annotator.gui.main_window import MainWindow  # noqa: E402
 from annotator.model import SUGGESTIONS, Decision, Document, Span, Token  # noqa: E402
-from annotator.paths import CORPUS  # noqa: E402
 from annotator.store import Analysis, Store  # noqa: E402
 
 ANNOTATOR = "bench"
-
-
-def article(words: int) -> str:
-    """The sample corpus repeated to `words` words, paragraphs kept."""
-    paragraphs = [p for path in sorted(CORPUS.glob("*.txt"))
-                  for p in path.read_text(encoding="utf-8").split("\n") if p.strip()]
-    out, count, i = [], 0, 0
-    while count < words:
-        paragraph = paragraphs[i % len(paragraphs)]
-        out.append(paragraph)
-        count += len(paragraph.split())
-        i += 1
-    return "\n\n".join(out)
 
 
 def build(path: Path, keep_lexicon: bool) -> tuple[int, int]:

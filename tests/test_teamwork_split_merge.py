@@ -12,7 +12,7 @@ from annotator import operations
 from annotator.agreement.report import project_agreement
 from annotator.cli import app
 from annotator.errors import InputError
-from annotator.model import GOLD, SUGGESTIONS, Document, Sentence, Span, Status, Token
+from annotator.model import GOLD, SUGGESTIONS, Document, Parse, Sentence, Span, Status, Token
 from annotator.store import Analysis, Store
 from annotator.teamwork import assign_documents, merge_projects, split_project
 
@@ -21,15 +21,19 @@ LABELS = ("PERSON", "GPE", "ORG")
 
 
 def suggest(store: Store) -> None:
-    """Three suggestions per document (its first three capitalised words), and tokens."""
+    """Three suggestions per document (its first three capitalised words), tokens and a
+    parse (every token its own root)."""
     analyses = []
     for doc in store.iter_documents():
         words = [m.span() for m in re.finditer(r"\b[A-Z][a-z]{3,}\b", doc.text)][:3]
+        tokens = [Token(*m.span()) for m in re.finditer(r"\w+|[^\w\s]", doc.text)]
+        n = len(tokens)
         analyses.append(Analysis(
-            doc.id, "test", [Token(*m.span()) for m in re.finditer(r"\w+|[^\w\s]", doc.text)],
-            [Sentence(0, len(doc.text))],
+            doc.id, "test", tokens, [Sentence(0, len(doc.text))],
             [Span(doc.id, s, e, LABELS[i], SUGGESTIONS, origin="test")
-             for i, (s, e) in enumerate(words)]))
+             for i, (s, e) in enumerate(words)],
+            parse=Parse(tuple(t.end - t.start for t in tokens), (True,) * n, tuple(range(n)),
+                        ("ROOT",) * n, ("X",) * n, ("XX",) * n)))
     store.save_analyses(analyses)
 
 
@@ -74,6 +78,7 @@ def test_split_gives_everyone_the_overlap_and_deals_the_rest(sample_store, tmp_p
         first = ann.document_ids()[0]
         source = sample_store.document_by_hash(ann.document(first).hash).id
         assert ann.tokens(first) == sample_store.tokens(source)
+        assert ann.parse(first) == sample_store.parse(source) is not None
         assert [s.key for s in ann.spans(first, SUGGESTIONS)] == \
             [s.key for s in sample_store.spans(source, SUGGESTIONS)]
     again = assign_documents(sample_store.document_ids(), TEAM, 0.5, 3)

@@ -19,6 +19,8 @@ from spacy.tokens import Doc, Token
 
 from annotator.schema import EventType
 
+#: the origin of the argument suggestions these rules make
+ARGUMENT_ORIGIN = "rule:arguments"
 #: For each kind of relation, the roles it can express, most likely first. A role is only used
 #: when the schema lets the event type's role take the entity's label.
 RELATION_ROLES: dict[str, tuple[str, ...]] = {

@@ -25,17 +25,15 @@ from spacy.tokens import Doc
 from annotator import lexicon
 from annotator.errors import InputError, Progress
 from annotator.model import SUGGESTIONS, Sentence, Span, SpanKind, Token
-from annotator.nlp.arguments import EntityMention, link_arguments
+from annotator.nlp.arguments import ARGUMENT_ORIGIN, EntityMention, link_arguments
 from annotator.nlp.entity_scores import SCORES_KEY
 from annotator.nlp.labels import EntityMapper
 from annotator.nlp.loading import Pipeline
+from annotator.nlp.stored_parse import parse_of
 from annotator.nlp.triggers import TriggerMatcher
 from annotator.schema import Schema
 from annotator.store import Analysis, Store
 
-#: progress(done, total) before the first batch and after each committed one; returning False
-#: cancels the run.
-ARGUMENT_ORIGIN = "rule:arguments"
 #: where a trained event-trigger component (spancat) puts its triggers
 TRIGGER_SPANS_KEY = "events"
 
@@ -113,7 +111,7 @@ class DocumentAnalyser:
         arguments = [(offset + t, role, e, None)
                      for t, role, e in link_arguments(doc, events, mentions)]
         return Analysis(doc_id, self.pipeline.identity, tokens, sentences, spans, arguments,
-                        ARGUMENT_ORIGIN)
+                        ARGUMENT_ORIGIN, parse_of(doc))
 
 
     def _model_triggers(self, doc: Doc, known: set[tuple[int, int, str]]) -> list[tuple]:

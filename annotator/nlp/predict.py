@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping
 
 from annotator import lexicon
 from annotator.model import SUGGESTIONS, Annotations, Argument, Span, SpanKind
+from annotator.nlp.arguments import ARGUMENT_ORIGIN
 from annotator.nlp.loading import Pipeline
 from annotator.nlp.preannotate import DocumentAnalyser
+from annotator.nlp.stored_parse import link_new_entities
 from annotator.store import Analysis, Store
 
 
@@ -53,7 +55,8 @@ def with_lexicon(store: Store, predicted: Mapping[int, Annotations],
     """Model suggestions combined with a lexicon's, as one suggester: a lexicon match replaces
     the model entities it overlaps (their event arguments move to it), and entities whose
     string and label the lexicon silenced are dropped. (Live, both are shown and the annotator
-    picks; measured, one answer counts.)"""
+    picks; measured, one answer counts.) Lexicon matches become event arguments on the
+    document's stored parse as a live refresh makes them (`lexicon_arguments`)."""
     silenced = {p: e.silenced() for p, e in entries.items()}
     found = lexicon_entities(store, entries, predicted)
     combined: dict[int, Annotations] = {}
@@ -80,5 +83,17 @@ def with_lexicon(store: Store, predicted: Mapping[int, Annotations],
             if a.trigger_id in ids and target in ids:
                 arguments.append(Argument(a.trigger_id, a.role, target, a.origin, a.decision,
                                           a.score))
+        arguments += lexicon_arguments(store, doc_id, Annotations(spans, arguments), extra)
         combined[doc_id] = Annotations(spans, arguments)
     return combined
+
+
+def lexicon_arguments(store: Store, doc_id: int, suggested: Annotations,
+                      new: list[Span]) -> list[Argument]:
+    """The event arguments the document's stored parse supports for the `new` entities among
+    `suggested` (none without a stored parse), as `lexicon.refresh` links them live."""
+    parse = store.parse(doc_id)
+    if parse is None or not new:
+        return []
+    return [Argument(trigger, role, entity, ARGUMENT_ORIGIN) for trigger, role, entity
+            in link_new_entities(store, doc_id, parse, suggested, new)]

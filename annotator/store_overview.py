@@ -15,10 +15,9 @@ from pathlib import Path
 from annotator.model import GOLD, SUGGESTIONS, Decision, DocumentSummary, ListOrder, Status
 
 #: the documents of the list, each with its status for the annotator bound as the first
-#: parameter and its value in the queue (`store_queue`)
+#: parameter (counting them joins nothing more: SQLite would look up every row it joins)
 LISTED = ("FROM documents d LEFT JOIN document_status st "
-          "ON st.document_id = d.id AND st.annotator = ? "
-          "LEFT JOIN document_queue q ON q.document_id = d.id")
+          "ON st.document_id = d.id AND st.annotator = ?")
 
 
 def _listing(annotator: str, name: str, status: Status | None) -> tuple[str, list]:
@@ -75,7 +74,7 @@ class ProjectOverview:
                    AND m.layer = ? AND (m.suggestion_id = s.id OR (m.start_char = s.start_char
                    AND m.end_char = s.end_char AND m.kind = s.kind)))),
               q.value, coalesce(q.disagreements, 0), coalesce(q.uncertainty, 0)
-            {LISTED} WHERE {where}
+            {LISTED} LEFT JOIN document_queue q ON q.document_id = d.id WHERE {where}
             ORDER BY d.id LIMIT ? OFFSET ?
             """,
             [SUGGESTIONS, annotator, GOLD, annotator, *params, *(ids or []), limit, offset],

@@ -11,9 +11,10 @@ from review_windows import close_window, open_window
 
 from annotator import lexicon
 from annotator.gui.features import model_loop
-from annotator.model import GOLD, SUGGESTIONS, Span, SpanKind
+from annotator.model import GOLD, SUGGESTIONS, Span, SpanKind, Status
 from annotator.model_registry import models
 from annotator.nlp.loading import MODEL_SETTING
+from annotator.queue import informative_order
 from annotator.store import Store
 
 
@@ -71,8 +72,14 @@ def test_gui_model_loop_lexicon_dialog_lists_adds_and_clears(qtbot, window):
 
 
 def test_gui_model_loop_opens_the_most_informative_document(window):
+    """The head of the queue is the first document to do in the list's informative order."""
+    store = window.session.store
+    store.set_status(window.session.doc_id, "alice", Status.IN_PROGRESS)
+    window.documents.reload()
+    todo = [row.id for row in window.documents.model.rows if row.status is Status.TODO]
     window.features["model_loop"].next_document()
-    assert window.session.doc_id is not None
+    assert window.session.doc_id == todo[0]
+    assert [item.doc_id for item in informative_order(store, "alice")] == todo
 
 
 def test_gui_model_loop_threshold_hides_unsure_suggestions(window):

@@ -423,9 +423,13 @@ class ModelLoop:
         return dialog
 
     def next_document(self) -> None:
+        """The head of the queue, as the document list's informative order shows it: the
+        list's background refresh keeps the lexicon's suggestions up to date after each
+        finished document, so this does not refresh every document to do on the GUI thread."""
         from annotator.queue import informative_order
 
-        items = informative_order(self.ctx.store, self.ctx.session.annotator, 1)
+        items = informative_order(self.ctx.store, self.ctx.session.annotator, 1,
+                                  refresh_lexicon=False)
         if not items:
             self.ctx.status("No document left to start", 5000)
             return

@@ -136,10 +136,16 @@ class DocumentModel(QAbstractTableModel):
 
     def refresh(self, doc_id: int) -> None:
         """Update one row (status or pending count changed) without resetting the view; under
-        a status filter the document may leave or join the list, and in the informative order
-        a status moves it to another part, so the list is read anew."""
-        if self.status is not None or self.order is ListOrder.INFORMATIVE:
+        a status filter the document may leave or join the list, so the list is read anew; in
+        the informative order a status moves it to another part, so the rows read so far are
+        read again (the total stays: no count of the whole list on the first key press)."""
+        if self.status is not None:
             self.reload()
+            return
+        if self.order is ListOrder.INFORMATIVE:
+            self.beginResetModel()
+            self.rows = self.query(limit=max(len(self.rows), self.PAGE))
+            self.endResetModel()
             return
         fresh = self.query(ids=[doc_id])
         row = self.row_of(doc_id)

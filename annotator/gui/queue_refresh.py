@@ -51,11 +51,16 @@ class QueueRefresher(QObject):
         session = self.session
         annotator = session.annotator
 
+        def is_open(doc_id: int) -> bool:
+            """Whether the window shows `doc_id` now (the session refreshes that one itself);
+            asked from the worker thread, so the view is read once (it may be replaced)."""
+            view = session.view
+            return view is not None and view.doc.id == doc_id
+
         def work(store: Store, progress: Progress) -> int:
             from annotator.queue import refresh_queue
 
-            return refresh_queue(store, annotator, progress=progress,
-                                 skip=lambda doc_id: doc_id == session.doc_id)
+            return refresh_queue(store, annotator, progress=progress, skip=is_open)
 
         self.worker = Worker(session.store.path, work, self)
         self.worker.succeeded.connect(self._succeeded)

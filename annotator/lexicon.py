@@ -209,6 +209,8 @@ class RefreshReport:
     written: int = 0
     #: event arguments suggested for the lexicon suggestions it added
     arguments: int = 0
+    #: the lexicon it suggested from (each phrase's evidence: what a suggestion's split is)
+    entries: dict[str, Entry] = field(default_factory=dict)
 
 
 def refresh(store: Store, doc_ids: Iterable[int],
@@ -228,7 +230,7 @@ def refresh(store: Store, doc_ids: Iterable[int],
     silenced = {phrase: entry.silenced() for phrase, entry in known.items()}
     silenced = {phrase: found for phrase, found in silenced.items() if found}
     matcher = Matcher(labels)
-    report = RefreshReport()
+    report = RefreshReport(entries=known)
     now = _now()
     for doc_id in doc_ids:
         report.documents += 1

@@ -145,5 +145,7 @@ def test_gui_span_table_shows_each_suggestions_probability_or_lexicon_evidence(q
         shown.setdefault((span.text_in(text), span.origin), table.index(row, 3).data())
     assert shown[("North Korea", "test:regex")] == "0.90"  # gui_support: 0.9
     assert shown[("Trump", lexicon.ORIGIN)] == "×2"  # gold accepts in two others
-    row = next(r for r, s in enumerate(table.spans) if s.origin == lexicon.ORIGIN)
-    assert "more accepts of it than rejections" in table.index(row, 1).data(Qt.ToolTipRole)
+    row = next(r for r, s in enumerate(table.spans)
+               if s.origin == lexicon.ORIGIN and s.text_in(text) == "Trump")
+    tip = table.index(row, 1).data(Qt.ToolTipRole)
+    assert "2 more accepts of it than rejections: PERSON 2<" in tip  # with the split

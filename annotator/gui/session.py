@@ -72,6 +72,9 @@ class Session(Intents, QObject):
         #: pending suggestions with a probability below this are hidden (Annotate → Hide
         #: Unsure Suggestions); unscored ones and lexicon evidence counts always show
         self.min_score = 0.0
+        #: the project lexicon as its last refresh here saw it: the evidence behind a lexicon
+        #: suggestion ("PERSON 5, ORG 1"), shown with it
+        self.lexicon: dict[str, lexicon.Entry] = {}
         #: the annotator's layer on the open document as stored, kept so that an edit re-reads
         #: only the spans it wrote: re-reading a thousand spans per key press costs milliseconds
         self._layer: dict[int, Span] = {}
@@ -140,7 +143,9 @@ class Session(Intents, QObject):
             return
         doc_id = self.doc_id
         with suppress(sqlite3.OperationalError, sqlite3.ProgrammingError, StoreError):
-            if not lexicon.refresh(self.store, [doc_id]).written:
+            report = lexicon.refresh(self.store, [doc_id])
+            self.lexicon = report.entries
+            if not report.written:
                 return
             self.outside.own_write_seen()
             self._suggestions = self._suggestions_on(doc_id)

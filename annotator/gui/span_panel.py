@@ -127,7 +127,10 @@ class SpanModel(QAbstractTableModel):
                 return self._fonts[(suggestion, trigger)]
             return None
         if span.origin == LEXICON and span.score is not None:
-            score = f", {span.score:g} more accepts of it than rejections"
+            phrase = " ".join(span.text_in(self.session.view.doc.text).split())
+            entry = self.session.lexicon.get(phrase)
+            evidence = f": {entry.split}" if entry is not None else ""
+            score = f", {span.score:g} more accepts of it than rejections{evidence}"
         else:
             score = f", probability {span.score:.2f}" if span.score is not None else ""
         return plain(f"{span.label} ({span.kind.value}) from {span.origin}{score}")

@@ -102,10 +102,14 @@ def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, 
             for doc_id, (label, p) in guesses.items())
     window = open_window(qtbot, path, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
     assert names_listed(window) == ["w", "y", "x"] and window.session.view.doc.name == "w"
+    said = []
+    window.statusBar().messageChanged.connect(said.append)
     window.session.decide_all(accept=True)           # Trump: PERSON
     window.mark_done_and_next()
     assert window.session.view.doc.name == "y"       # the most informative left, then
     qtbot.waitUntil(lambda: names_listed(window) == ["x", "y", "w"], timeout=10000)
+    qtbot.wait(1500)   # the window's look for other programs' writes has seen the refresh's
+    assert not [text for text in said if "another window or program" in text]
     assert "= 1 lexicon/model disagreement + uncertainty 0.05" in \
         window.documents.model.index(0, 0).data(TOOLTIP)
     selected = window.documents.table.selectionModel().selectedRows()

@@ -139,6 +139,7 @@ class MainWindow(ActionsAndMenus, DocumentNavigation, SpanCommands, QMainWindow)
         s.annotatorChanged.connect(lambda _name: self._annotator_changed())
         s.documentOpened.connect(self._document_opened)
         s.projectChanged.connect(self._project_changed)
+        s.suggestionsRefreshed.connect(self.documents.reload)
         s.selectionChanged.connect(self._selection_changed)
 
     def showEvent(self, event) -> None:

@@ -39,6 +39,8 @@ class QueueRefresher(QObject):
         self.waiting = False
         #: the window closed: a run's outcome, still on its way by signal, is dropped
         self.stopped = False
+        #: a finished run wrote, and the window has not yet noticed it as an outside write
+        self.unnoticed = False
 
     def request(self) -> None:
         """Refresh the lexicon's suggestions and the values of the documents to do, now or
@@ -70,7 +72,17 @@ class QueueRefresher(QObject):
 
     def _succeeded(self, computed: int) -> None:
         if computed and not self.stopped:
+            self.unnoticed = True
             self.refreshed.emit()
+
+    def explains_outside_writes(self) -> bool:
+        """Whether the writes the window just noticed from another connection may be this
+        refresher's (a run under way, or one that wrote since the window last looked): the
+        window then does not tell the annotator that someone else changed the project."""
+        explained = self.worker is not None or self.unnoticed
+        if self.worker is None:
+            self.unnoticed = False
+        return explained
 
     def _failed(self, error: BaseException) -> None:
         if not self.stopped:

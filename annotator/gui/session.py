@@ -55,6 +55,9 @@ class Session(Intents, QObject):
     #: another connection (a second window, the CLI, a job) wrote to the project; the open
     #: document is shown afresh already, lists and counts should re-read
     projectChanged = Signal()
+    #: this window refreshed the open document's lexicon suggestions: the list's pending count
+    #: and the document's place in the informative order may have moved (nobody else wrote)
+    suggestionsRefreshed = Signal()
 
     def __init__(self, store: Store, annotator: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -151,7 +154,7 @@ class Session(Intents, QObject):
             self._suggestions = self._suggestions_on(doc_id)
             self._load()
             self.annotationsChanged.emit()
-            self.projectChanged.emit()  # the list's pending counts
+            self.suggestionsRefreshed.emit()  # the list's pending counts and order
 
     def _restore_history(self, doc_id: int) -> None:
         """The undo history is the annotator's on this document, as the journal keeps it: it

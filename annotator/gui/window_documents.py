@@ -110,11 +110,14 @@ class DocumentNavigation:
             self.statusBar().showMessage("Done — that was the last document in the list", 5000)
 
     def _project_changed(self) -> None:
-        """Another window or program wrote: statuses and pending counts may have moved."""
+        """Another window or program wrote: statuses and pending counts may have moved. (When
+        the writer was this window's own background refresh of the list's order, the window
+        does not say that someone else changed the project.)"""
         self.documents.reload()
         self._update_progress()
-        self.statusBar().showMessage("Shown afresh: another window or program changed this "
-                                     "project", 5000)
+        if not self.documents.refresher.explains_outside_writes():
+            self.statusBar().showMessage("Shown afresh: another window or program changed "
+                                         "this project", 5000)
 
     def _update_progress(self) -> None:
         done, total = self.documents.counts()

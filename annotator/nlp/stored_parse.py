@@ -3,7 +3,7 @@
 Pre-annotation links entities to event triggers on the parse (`annotator.nlp.arguments`), but
 the project lexicon suggests entities afterwards, whenever a document is refreshed: without the
 parse those suggestions could never become arguments. So the analysis keeps the parse
-(`parse_of`), and `link_new_entities` rebuilds a spaCy `Doc` from the stored tokens and parse
+(`parse_of`), and `link_new_entities` rebuilds a spaCy `Doc` from the text and the stored parse
 and runs the very same linking rules, with no pipeline loaded. Only the sentences holding both
 a new entity and a trigger are rebuilt, so refreshing a long article costs little more than
 its changed sentences.

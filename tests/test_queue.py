@@ -199,3 +199,22 @@ def test_queue_migration_gives_an_older_projects_documents_their_values(tmp_path
             ("unsure", 0.8), ("sure", 0.1), ("none", 0.0)]
         new = store.add_documents([Document("new", "Kim.")]).added[0]
         assert store.stale_queue_values() == [new]
+
+
+def test_queue_refresh_leaves_the_ids_an_undo_or_redo_needs(store):
+    """An undone add of the newest span leaves its id free for the redo: a refresh of the
+    queue that inserted lexicon suggestions then would take it (SQLite reuses the highest
+    id + 1), so it only computes values until a newer row is stored."""
+    from annotator.journal import perform
+    from annotator.operations import new_span
+
+    ids = store.add_documents([Document("a", "Trump met Kim."),
+                               Document("b", "Trump and Kim again.")]).added
+    assert not store.journal_needs_free_ids()
+    edit = new_span(ids[0], 0, 5, "PERSON", "alice")
+    entry = perform(store, edit, annotator="alice").entry_id
+    assert not store.journal_needs_free_ids()
+    perform(store, edit, "undo", annotator="alice", entry_of=entry)
+    assert store.journal_needs_free_ids()
+    store.add_span(Span(ids[1], 10, 13, "PERSON", "bob"))     # a newer row: the id is gone
+    assert not store.journal_needs_free_ids()

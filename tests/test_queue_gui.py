@@ -85,11 +85,9 @@ def test_queue_gui_lists_the_most_informative_first_and_next_follows(qtbot, proj
     again.close()
 
 
-def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, tmp_path):
-    """Accepting "Trump" as PERSON and finishing the document teaches the lexicon; in the
-    background it then suggests PERSON where the model says ORG, and that disagreement brings
-    the document up the list."""
-    path = tmp_path / "learn.db"
+def learning_project(path: Path) -> list[int]:
+    """w: the model says "Trump" is a PERSON (p 0.5), x: an ORG (p 0.95), y: "Kim" a PERSON
+    (p 0.9); no lexicon yet."""
     with Store(path) as store:
         ids = store.add_documents([Document("w", "Trump spoke."),
                                    Document("x", "Trump said no."),
@@ -100,6 +98,15 @@ def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, 
                                                 ids[0] else 3, label, SUGGESTIONS,
                                                 SpanKind.ENTITY, "model:m", score=p)])
             for doc_id, (label, p) in guesses.items())
+    return ids
+
+
+def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, tmp_path):
+    """Accepting "Trump" as PERSON and finishing the document teaches the lexicon; in the
+    background it then suggests PERSON where the model says ORG, and that disagreement brings
+    the document up the list."""
+    path = tmp_path / "learn.db"
+    learning_project(path)
     window = open_window(qtbot, path, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
     assert names_listed(window) == ["w", "y", "x"] and window.session.view.doc.name == "w"
     said = []
@@ -114,4 +121,18 @@ def test_queue_gui_reorders_when_a_finished_document_teaches_the_lexicon(qtbot, 
         window.documents.model.index(0, 0).data(TOOLTIP)
     selected = window.documents.table.selectionModel().selectedRows()
     assert [index.data() for index in selected] == ["y"]       # the open one stays selected
+    window.close()
+
+
+def test_queue_gui_brings_the_lexicon_up_to_date_when_the_project_opens(qtbot, tmp_path):
+    """What another annotator taught the lexicon meanwhile (bob's "Trump" as PERSON in w)
+    reaches the documents to do when the project opens, without opening them."""
+    path = tmp_path / "learn.db"
+    ids = learning_project(path)
+    with Store(path) as store:
+        store.add_span(Span(ids[0], 0, 5, "PERSON", "bob"))
+        store.set_status(ids[0], "alice", Status.DONE)
+    window = open_window(qtbot, path, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.waitUntil(lambda: names_listed(window)[0] == "x", timeout=10000)
+    assert names_listed(window) == ["x", "y", "w"]
     window.close()

@@ -54,6 +54,7 @@ class MainWindow(ActionsAndMenus, DocumentNavigation, SpanCommands, QMainWindow)
         #: what `annotator.gui.windows` installed on this window, by feature name
         self.features: dict[str, object] = {}
         self.documents.reload()
+        self.documents.refresher.request()
         self._update_progress()
         first = self._last_document() or self.documents.neighbour(1)
         if first is not None:

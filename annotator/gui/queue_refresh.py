@@ -1,17 +1,18 @@
 """Keeping the "most informative first" order live while the lexicon learns.
 
 The project lexicon's suggestions in a document are brought up to date only when something
-looks at it (opening it, pre-annotation, `annotator queue`). So after an annotator finishes a
-document (what the lexicon learns from), a worker thread (`annotator.gui.workers.Worker`, on
-its own connection) runs `annotator.queue.refresh_queue` over the documents still to do, one
-short transaction per document, and the list is then read again, keeping the document that is
-open selected. The window never waits for it: a key press meanwhile at worst waits for one
-document's write. A request while a run is under way is remembered and runs after it, once.
+looks at it (opening it, pre-annotation, `annotator queue`). So when a project opens and
+after an annotator finishes a document (what the lexicon learns from), a worker thread
+(`annotator.gui.workers.Worker`, on its own connection) runs `annotator.queue.refresh_queue`
+over the documents still to do, one short transaction per document, and the list is then read
+again, keeping the document that is open selected. The window never waits for it: a key press
+meanwhile at worst waits for one document's write. A request while a run is under way is
+remembered and runs after it, once.
 
-Only finishing a document starts a run, not opening a project: new suggestion rows would take
-the ids of spans this annotator undid last time (SQLite reuses the highest free id), and the
-redo the journal kept for them would then be refused. (The values that merely went stale are
-computed on the window's own connection when the list is read: `DocumentList.reload`.)
+A run inserts no suggestions while the edit journal holds an undo or redo that needs the next
+free ids (`Store.journal_needs_free_ids`: SQLite gives a new row the highest id + 1); it then
+only computes the values that went stale. (Those are also computed on the window's own
+connection whenever the list is read: `DocumentList.reload`.)
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class QueueRefresher(QObject):
         def work(store: Store, progress: Progress) -> int:
             from annotator.queue import refresh_queue
 
+            if store.journal_needs_free_ids():
+                return store.fill_queue_values()
             return refresh_queue(store, annotator, progress=progress, skip=is_open)
 
         self.worker = Worker(session.store.path, work, self)

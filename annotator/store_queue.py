@@ -86,8 +86,9 @@ class _Section:
     """One status's part of the informative order: where its documents are and how sorted."""
 
     status: Status
-    #: FROM and WHERE of its documents (`annotator` the first parameter); `{id}` its id column
+    #: FROM and WHERE of its documents (`annotator` the first parameter)
     rows: str
+    #: the column that holds a document's id there
     id: str
     #: sorted by value (highest first), else by id
     by_value: bool
@@ -105,7 +106,8 @@ _SECTIONS = tuple(
 
 class InformativeOrder:
     """Mixed into `Store`: the document list in `ListOrder.INFORMATIVE` (in progress by id,
-    then to do by value, highest first, then done by id), one status section at a time.
+    then to do by value, highest first, then done by id), one status section at a time. The
+    to-do section is read from `document_queue`, which a trigger gives every document a row.
 
     Each section is read through an index (`document_status_by_status`, or
     `document_queue_by_value` for the to-do documents) in the order shown, so a page, the row

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.errors import Progress
 from annotator.gui.session import Session
 from annotator.gui.workers import Worker
+from annotator.model import GOLD
 from annotator.store import Store
 
 #: how long closing the window waits for a run to stop at its next document
@@ -63,8 +64,8 @@ class QueueRefresher(QObject):
         def work(store: Store, progress: Progress) -> int:
             from annotator.queue import refresh_queue
 
-            if store.journal_needs_free_ids():
-                return store.fill_queue_values()
+            if annotator == GOLD or store.journal_needs_free_ids():
+                return store.fill_queue_values()  # gold is never shown suggestions
             return refresh_queue(store, annotator, progress=progress, skip=is_open)
 
         self.worker = Worker(session.store.path, work, self)

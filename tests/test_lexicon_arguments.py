@@ -183,7 +183,7 @@ def test_lexicon_arguments_a_previous_project_opens_and_links_once_reanalysed(
         report = lexicon.refresh(store, [2])
         assert (report.suggested, report.arguments) == (1, 0)
         assert store.arguments(2, SUGGESTIONS) == []
-        preannotate(store, pipeline, doc_ids=[2])
+        assert preannotate(store, pipeline, doc_ids=[2]).lexicon_arguments == 1
         assert store.parse(2) is not None
         assert LINKED in arguments_of(store, 2)
 

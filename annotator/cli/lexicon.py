@@ -60,7 +60,8 @@ def lexicon_command(
             raise fail(str(exc)) from None
         report = lexicon.refresh(store, store.document_ids())
     console.print(f"{message}; {report.suggested} lexicon suggestions in "
-                  f"{report.documents} documents", markup=False, highlight=False)
+                  f"{report.documents} documents ({report.arguments} new event arguments)",
+                  markup=False, highlight=False)
 
 
 def _list(found: dict[str, Entry], as_json: bool) -> None:

@@ -98,6 +98,7 @@ def _summary(report: PreannotateReport) -> None:
         ("trigger suggestions", f"{sum(report.triggers.values()):,}"),
         ("argument suggestions", f"{sum(report.arguments.values()):,}"),
         ("project lexicon suggestions", f"{report.lexicon:,}"),
+        ("  event arguments linked to them", f"{report.lexicon_arguments:,}"),
         ("model suggestions silenced by rejections", f"{report.silenced:,}"),
         ("entities dropped (label not in schema)", f"{sum(report.dropped.values()):,}"),
         ("seconds", f"{report.seconds:,.1f}"),

@@ -58,9 +58,10 @@ class PreannotateReport:
     dropped: Counter = field(default_factory=Counter)
     #: suggestion spans actually added (decided ones already present are not added twice)
     added: int = 0
-    #: suggestions from the project lexicon in the analysed documents, and model suggestions
-    #: it silenced (see `annotator.lexicon`)
+    #: suggestions from the project lexicon in the analysed documents, the event arguments
+    #: linked to them, and model suggestions it silenced (see `annotator.lexicon`)
     lexicon: int = 0
+    lexicon_arguments: int = 0
     silenced: int = 0
     seconds: float = 0.0
     #: of `seconds`, the time spent waiting for spaCy (reading included); the rest is matching,
@@ -191,6 +192,7 @@ def iter_preannotate(store: Store, pipeline: Pipeline, *, force: bool = False,
                 report.added += store.save_analyses(analyses)
                 refreshed = lexicon.refresh(store, [a.doc_id for a in analyses], known)
             report.lexicon += refreshed.suggested
+            report.lexicon_arguments += refreshed.arguments
             report.silenced += refreshed.silenced
             report.dropped = Counter(analyse.entities.dropped)
             report.seconds = time.perf_counter() - started

@@ -8,8 +8,10 @@ data directory and pre-annotates it in the background while the window is alread
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import sys
+import threading
 from pathlib import Path
 
 import platformdirs
@@ -86,9 +88,20 @@ def run(project: Path | None = None, *, screenshot: Path | None = None, doc: str
         return save_screenshot(app, window, screenshot)
     window.restore_geometry()
     window.show()
+    warm_up()
     if fresh_sample:
         QTimer.singleShot(0, window.features["nlp"].run)
     return app.exec()
+
+
+def warm_up() -> threading.Thread:
+    """Import spaCy's pieces that opening a document may need (the lexicon links its
+    suggestions to events on the stored parse) in a thread, while the annotator looks at the
+    window: imported on the GUI thread the first time, they froze it for most of a second."""
+    thread = threading.Thread(target=importlib.import_module,
+                              args=("annotator.nlp.stored_parse",), daemon=True)
+    thread.start()
+    return thread
 
 
 def save_screenshot(app: QApplication, window: MainWindow, path: Path) -> int:

@@ -27,6 +27,7 @@ the phrase is '', written before that point is ignored: `remove` and `clear`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -198,6 +199,33 @@ class Matcher:
             yield match.start(), match.end(), match.group()
 
 
+class Containers:
+    """The model's entity suggestions by label, to ask whether a lexicon match lies inside a
+    longer one of its own label ("Pompeo" in "Mike Pompeo"): the longer name is the better
+    suggestion there, and the nested one would be noise, not a disagreement worth a look. (A
+    match inside a suggestion of another label is a disagreement and stays.) The model's
+    entities do not overlap one another, so the one that could hold a match is found by
+    bisection."""
+
+    def __init__(self, spans: Iterable[Span]):
+        by_label: dict[str, list[tuple[int, int]]] = {}
+        for span in spans:
+            if span.kind is SpanKind.ENTITY and span.origin != ORIGIN:
+                by_label.setdefault(span.label, []).append((span.start, span.end))
+        self.starts = {label: [start for start, _ in sorted(found)]
+                       for label, found in by_label.items()}
+        self.ends = {label: [end for _, end in sorted(found)]
+                     for label, found in by_label.items()}
+
+    def inside(self, start: int, end: int, label: str) -> bool:
+        starts = self.starts.get(label)
+        if not starts:
+            return False
+        i = bisect_right(starts, start) - 1
+        return i >= 0 and self.ends[label][i] >= end and \
+            (starts[i], self.ends[label][i]) != (start, end)
+
+
 @dataclass
 class RefreshReport:
     documents: int = 0
@@ -250,10 +278,12 @@ def refresh(store: Store, doc_ids: Iterable[int],
         for s in spans:
             if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY:
                 marked[s.start:s.end] = b"\1" * (s.end - s.start)
+        longer = Containers(s for s in open_ if s.id not in silence)
         wanted = {(start, end, labels[phrase], known[phrase].score)
                   for start, end, phrase in matcher(text)
                   if (start, end, labels[phrase], SpanKind.ENTITY) not in present
-                  and marked.find(1, start, end) == -1}
+                  and marked.find(1, start, end) == -1
+                  and not longer.inside(start, end, labels[phrase])}
         report.suggested += len(wanted)
         kept = {(s.start, s.end, s.label, s.score): s for s in ours}
         if not silence and wanted == set(kept):

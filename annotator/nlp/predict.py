@@ -53,7 +53,8 @@ def lexicon_entities(store: Store, entries: Mapping[str, lexicon.Entry],
 def with_lexicon(store: Store, predicted: Mapping[int, Annotations],
                  entries: Mapping[str, lexicon.Entry]) -> dict[int, Annotations]:
     """Model suggestions combined with a lexicon's, as one suggester: a lexicon match replaces
-    the model entities it overlaps (their event arguments move to it), and entities whose
+    the model entities it overlaps (their event arguments move to it), unless it lies inside a
+    longer one of its own label, as a live refresh does (`lexicon.Containers`); entities whose
     string and label the lexicon silenced are dropped. (Live, both are shown and the annotator
     picks; measured, one answer counts.) Lexicon matches become event arguments on the
     document's stored parse as a live refresh makes them (`lexicon_arguments`)."""
@@ -63,7 +64,11 @@ def with_lexicon(store: Store, predicted: Mapping[int, Annotations],
     for doc_id, predicted_here in predicted.items():
         text = store.document(doc_id).text
         next_id = max((s.id for s in predicted_here.spans), default=-1) + 1
-        extra = [s.with_(id=next_id + i) for i, s in enumerate(found[doc_id])]
+        longer = lexicon.Containers(
+            s for s in predicted_here.entities
+            if s.label not in silenced.get(" ".join(s.text_in(text).split()), ()))
+        matches = [s for s in found[doc_id] if not longer.inside(s.start, s.end, s.label)]
+        extra = [s.with_(id=next_id + i) for i, s in enumerate(matches)]
         moved: dict[int, int] = {}
         keep = []
         for span in predicted_here.spans:

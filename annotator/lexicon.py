@@ -199,15 +199,22 @@ class Matcher:
             yield match.start(), match.end(), match.group()
 
 
+#: what a model's entity may have around a lexicon phrase that the phrase is still better
+#: without: an article ("the White House", where annotators keep the name alone)
+ARTICLES = frozenset({"the", "a", "an"})
+
+
 class Containers:
     """The model's entity suggestions by label, to ask whether a lexicon match lies inside a
-    longer one of its own label ("Pompeo" in "Mike Pompeo"): the longer name is the better
-    suggestion there, and the nested one would be noise, not a disagreement worth a look. (A
-    match inside a suggestion of another label is a disagreement and stays.) The model's
-    entities do not overlap one another, so the one that could hold a match is found by
-    bisection."""
+    longer one of its own label: "Kim" inside "Kim Yong-chol", "February" inside "late
+    February". The longer one is the better suggestion there and the nested one noise, not a
+    disagreement worth a look, unless all the longer one adds is an article ("the White
+    House"), which annotators leave out and the lexicon has learned to. (A match inside a
+    suggestion of another label is a disagreement and stays.) The model's entities do not
+    overlap one another, so the one that could hold a match is found by bisection."""
 
-    def __init__(self, spans: Iterable[Span]):
+    def __init__(self, text: str, spans: Iterable[Span]):
+        self.text = text
         by_label: dict[str, list[tuple[int, int]]] = {}
         for span in spans:
             if span.kind is SpanKind.ENTITY and span.origin != ORIGIN:
@@ -222,8 +229,10 @@ class Containers:
         if not starts:
             return False
         i = bisect_right(starts, start) - 1
-        return i >= 0 and self.ends[label][i] >= end and \
-            (starts[i], self.ends[label][i]) != (start, end)
+        if i < 0 or self.ends[label][i] < end or (starts[i], self.ends[label][i]) == (start, end):
+            return False
+        around = self.text[starts[i]:start].split() + self.text[end:self.ends[label][i]].split()
+        return not all(word.lower() in ARTICLES for word in around)
 
 
 @dataclass
@@ -278,7 +287,7 @@ def refresh(store: Store, doc_ids: Iterable[int],
         for s in spans:
             if s.layer != SUGGESTIONS and s.kind is SpanKind.ENTITY:
                 marked[s.start:s.end] = b"\1" * (s.end - s.start)
-        longer = Containers(s for s in open_ if s.id not in silence)
+        longer = Containers(text, (s for s in open_ if s.id not in silence))
         wanted = {(start, end, labels[phrase], known[phrase].score)
                   for start, end, phrase in matcher(text)
                   if (start, end, labels[phrase], SpanKind.ENTITY) not in present

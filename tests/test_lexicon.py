@@ -130,16 +130,18 @@ def test_lexicon_refresh_writes_nothing_when_nothing_changed(store, docs):
 
 def test_lexicon_suggests_nothing_inside_a_longer_model_entity_of_its_label(store):
     """"Pompeo" accepted elsewhere is no suggestion inside the model's "Mike Pompeo" PERSON (a
-    nested duplicate), but is where the model says something else or nothing."""
-    text = "Mike Pompeo met Kim. Pompeo left. Mike Pompeo Center opened."
+    nested duplicate), but is where the model says something else or nothing, and where all
+    the model's entity adds is an article ("the Pompeo" as annotators would not mark it)."""
+    text = "Mike Pompeo met Kim. Pompeo left. Mike Pompeo Center opened. The Pompeo came."
     first, second = store.add_documents([Document("a", "Pompeo spoke."),
                                          Document("b", text)]).added
     mark(store, first, "Pompeo", "PERSON", "alice")
-    model = [("Mike Pompeo", 0, "PERSON"), ("Mike Pompeo Center", text.rindex("Mike"), "ORG")]
+    model = [("Mike Pompeo", 0, "PERSON"), ("Mike Pompeo Center", text.index("Mike Pompeo C"),
+                                            "ORG"), ("The Pompeo", text.index("The"), "PERSON")]
     store.save_analyses([Analysis(second, "m", [], [], [
         Span(second, start, start + len(words), label, SUGGESTIONS, SpanKind.ENTITY, "model:m")
         for words, start, label in model])])
     lexicon.refresh(store, [second])
-    starts = [text.index("Pompeo left"), text.rindex("Pompeo")]
+    starts = [text.index("Pompeo left"), text.index("Pompeo C"), text.rindex("Pompeo")]
     assert [(s.start, s.label) for s in store.spans(second, SUGGESTIONS)
             if s.origin == lexicon.ORIGIN] == [(start, "PERSON") for start in starts]

@@ -64,9 +64,9 @@ def with_lexicon(store: Store, predicted: Mapping[int, Annotations],
     for doc_id, predicted_here in predicted.items():
         text = store.document(doc_id).text
         next_id = max((s.id for s in predicted_here.spans), default=-1) + 1
-        longer = lexicon.Containers(
+        longer = lexicon.Containers(text, (
             s for s in predicted_here.entities
-            if s.label not in silenced.get(" ".join(s.text_in(text).split()), ()))
+            if s.label not in silenced.get(" ".join(s.text_in(text).split()), ())))
         matches = [s for s in found[doc_id] if not longer.inside(s.start, s.end, s.label)]
         extra = [s.with_(id=next_id + i) for i, s in enumerate(matches)]
         moved: dict[int, int] = {}

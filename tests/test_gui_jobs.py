@@ -43,6 +43,26 @@ def test_gui_preannotate_runs_in_a_worker_and_shows_suggestions(qtbot, tmp_path)
     window.session.store.close()
 
 
+def test_gui_first_run_opens_the_most_informative_document_once_suggested(qtbot, tmp_path):
+    """The first run's window opens before pre-annotation has made suggestions, on the first
+    document; once they exist it opens the head of the informative list."""
+    from annotator.gui.app import open_head
+
+    path = tmp_path / "fresh.db"
+    with Store(path) as store:
+        store.add_documents(Document(p.stem, p.read_text(encoding="utf-8"))
+                            for p in sorted(CORPUS.glob("*.txt")))
+    window = open_active_window(qtbot, path, tmp_path / "settings.ini")
+    opened_first = window.session.doc_id
+    window.features["nlp"].run(then=lambda: open_head(window))
+    qtbot.waitUntil(lambda: window.session.doc_id != opened_first, timeout=60_000)
+    head = window.documents.model.rows[0]
+    assert window.session.doc_id == head.id and head.pending > 0
+    assert head.id == window.documents.first()
+    window.close()
+    window.session.store.close()
+
+
 def test_gui_annotate_all_occurrences_skips_unchecked_hits(qtbot, tmp_path):
     path = make_project(tmp_path / "project.db")
     window = open_active_window(qtbot, path, tmp_path / "settings.ini")

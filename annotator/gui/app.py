@@ -90,8 +90,17 @@ def run(project: Path | None = None, *, screenshot: Path | None = None, doc: str
     window.show()
     warm_up()
     if fresh_sample:
-        QTimer.singleShot(0, window.features["nlp"].run)
+        # once the sample has suggestions, the head of the (most informative first) list
+        QTimer.singleShot(0, lambda: window.features["nlp"].run(then=lambda: open_head(window)))
     return app.exec()
+
+
+def open_head(window: MainWindow) -> None:
+    """Open the document at the head of the list: on the first run, the sample document its
+    new suggestions make most worth labelling (the window opened before they existed)."""
+    first = window.documents.first()
+    if first is not None and first != window.session.doc_id:
+        window.open_document(first)
 
 
 def warm_up() -> threading.Thread:

@@ -316,6 +316,13 @@ class DocumentList(QWidget):
         model = self.model
         return [row.id for row in model.query()]
 
+    def first(self) -> int | None:
+        """The document at the head of the list as it is ordered and filtered now."""
+        model = self.model
+        return self.session.store.listed_neighbour(
+            self.session.annotator, None, 1, name=model.name, status=model.status,
+            order=model.order)
+
     def neighbour(self, direction: int) -> int | None:
         """The document after (1) or before (-1) the open one in the list; the list's first
         when the open one is not in it."""

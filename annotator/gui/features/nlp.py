@@ -7,6 +7,8 @@ once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -18,11 +20,14 @@ from annotator.store import Store
 class PreannotateCommand:
     def __init__(self, ctx: WindowContext):
         self.ctx = ctx
+        self.then: Callable[[], object] | None = None
         self.action = ctx.add_action("&Pre-annotate Documents…", self.run, ("Ctrl+Shift+P",),
                                      section="file/data")
         ctx.commands["preannotate"] = lambda: self.run()
 
-    def run(self) -> None:
+    def run(self, then: Callable[[], object] | None = None) -> None:
+        """Pre-annotate in the background; `then` runs once it has succeeded (the first run
+        opens the document the suggestions make most worth labelling)."""
         from annotator.nlp.loading import project_pipeline
         from annotator.nlp.preannotate import preannotate
 
@@ -36,10 +41,13 @@ class PreannotateCommand:
                      f"{sum(report.arguments.values())} arguments"]
             return lines + [f"warning: {w}" for w in report.warnings]
 
+        self.then = then
         self.ctx.run_job("Pre-annotating", work, self._succeeded, self._failed)
 
     def _succeeded(self, lines: list[str]) -> None:
         self.ctx.reload()
+        if self.then is not None:
+            self.then()
         self.ctx.status("; ".join(lines[:2]), 15000)
         if any(line.startswith("warning") for line in lines):
             self._tell(QMessageBox.Information, "\n".join(lines))

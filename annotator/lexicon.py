@@ -309,11 +309,20 @@ def refresh(store: Store, doc_ids: Iterable[int],
                     f"DELETE FROM spans WHERE id = ? AND {undecided}", [span_id]).rowcount
             new = []
             for start, end, label, score in sorted(wanted - set(kept)):
-                span_id = store.db.execute(
+                # what was read came before this transaction: another connection (the window
+                # opening this document while a background refresh runs) may have added the
+                # same suggestion since, and it is not added twice
+                cursor = store.db.execute(
                     "INSERT INTO spans (document_id, layer, kind, start_char, end_char, label, "
-                    "origin, decision, score, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "origin, decision, score, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                    "WHERE NOT EXISTS (SELECT 1 FROM spans WHERE document_id = ? AND layer = ? "
+                    "AND start_char = ? AND end_char = ? AND label = ? AND origin = ?)",
                     [doc_id, SUGGESTIONS, SpanKind.ENTITY.value, start, end, label, ORIGIN,
-                     Decision.SUGGESTED.value, score, now]).lastrowid
+                     Decision.SUGGESTED.value, score, now,
+                     doc_id, SUGGESTIONS, start, end, label, ORIGIN])
+                if not cursor.rowcount:
+                    continue
+                span_id = cursor.lastrowid
                 new.append(Span(doc_id, start, end, label, SUGGESTIONS, SpanKind.ENTITY, ORIGIN,
                                 Decision.SUGGESTED, score, id=span_id))
             gone = {*stale, *silence}

@@ -145,3 +145,18 @@ def test_lexicon_suggests_nothing_inside_a_longer_model_entity_of_its_label(stor
     starts = [text.index("Pompeo left"), text.index("Pompeo C"), text.rindex("Pompeo")]
     assert [(s.start, s.label) for s in store.spans(second, SUGGESTIONS)
             if s.origin == lexicon.ORIGIN] == [(start, "PERSON") for start in starts]
+
+
+def test_lexicon_two_refreshes_that_read_before_either_wrote_add_each_suggestion_once(
+        store, docs, project_path, monkeypatch):
+    """The window refreshes the document it opens while a background refresh, on its own
+    connection, may have read the same document just before: each reads, then writes in its
+    own transaction, and the second must not add what the first already did."""
+    first, second, *_ = docs
+    mark(store, first, "Kim Yong Chol", "PERSON", "alice")
+    with Store(project_path) as other:
+        before = other.spans(second)  # the background refresh has read, not yet written
+        lexicon.refresh(store, [second])  # meanwhile the window's refresh writes
+        monkeypatch.setattr(other, "spans", lambda doc_id, *a, **k: list(before))
+        lexicon.refresh(other, [second])
+    assert lexicon_suggestions(store, second) == [("Kim Yong Chol", "PERSON", 1.0)]

@@ -254,13 +254,15 @@ def copy_entries(source: Store, target: Store, *, documents: dict[int, int],
     Span ids in the edits are mapped through `spans` (source -> target; ids not there, of
     spans gone since, become null, as do argument ids); the copy's edit names its origin under
     `copied_from`. A row `target` already holds (same time, annotator, action, description and
-    document: it went out with `split` and came back) is not copied again. Returns the number
-    of rows copied.
+    document: it went out with `split` and came back) is not copied again; one copied from
+    this same `origin` before (a file merged again) gets the new span ids, since merging copies
+    the layer again and span ids are never reused. Returns the number of rows copied.
     """
     if not documents or not annotators:
         return 0
-    held = {tuple(r) for r in target.db.execute(
-        "SELECT at, annotator, action, description, document_id FROM journal").fetchall()}
+    held = {tuple(r[:5]): (r[5], r[6]) for r in target.db.execute(
+        "SELECT at, annotator, action, description, document_id, id, "
+        f"json_extract(edit, '$.{COPIED}') FROM journal").fetchall()}
     marks = ", ".join("?" * len(annotators))
     rows = source.db.execute(
         f"SELECT {_COLUMNS} FROM journal WHERE annotator IN ({marks}) AND document_id IS NOT "
@@ -273,10 +275,14 @@ def copy_entries(source: Store, target: Store, *, documents: dict[int, int],
             if doc is None:
                 continue
             key = (row[1], row[2], row[4], row[6], doc)
-            if key in held:
-                continue
             edit = _mapped(json.loads(row[7]), documents, spans)
             edit.setdefault(COPIED, origin)
+            if key in held:
+                row_id, copied_from = held[key]
+                if copied_from == origin:
+                    target.db.execute("UPDATE journal SET edit = ? WHERE id = ?", [json.dumps(
+                        edit, sort_keys=True, ensure_ascii=False), row_id])
+                continue
             cursor = target.db.execute(
                 "INSERT INTO journal (at, annotator, document_id, action, operation, "
                 "description, edit, entry_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -284,7 +290,7 @@ def copy_entries(source: Store, target: Store, *, documents: dict[int, int],
                  json.dumps(edit, sort_keys=True, ensure_ascii=False),
                  new_ids.get(row[8]) if row[8] is not None else None])
             new_ids[row[0]] = cursor.lastrowid
-            held.add(key)
+            held[key] = (cursor.lastrowid, edit[COPIED])
             copied += 1
     return copied
 

@@ -1,15 +1,20 @@
 """Numbered, forward-only migrations of the project database.
 
 `PRAGMA user_version` holds the number of the last migration applied, so opening an older
-project upgrades it in place (inside the caller's transaction) and a newer one is refused
-rather than misread.
+project upgrades it in place and a newer one is refused rather than misread. `migrate` runs
+the steps in one transaction, except a step that rebuilds a table (`_WITHOUT_FOREIGN_KEYS`):
+SQLite's procedure for that needs foreign keys off, which can only be switched between
+transactions, so it runs in one of its own; every step stamps its number as it goes, so a
+program stopped in between leaves a project the next open carries on upgrading.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: sqlite-utils loads pandas and numpy when installed
@@ -352,12 +357,77 @@ def _stored_parse(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE document_analysis ADD COLUMN parse BLOB")
 
 
+#: the highest span id and argument id the edit journal names anywhere (undone rows, the
+#: suggestions and spans their rows point at), in the JSON of `annotator.changes`: an `id`
+#: under `arguments_added`/`_removed` is an argument's (SQLite may quote the key in the path)
+_JOURNAL_IDS = """
+SELECT max(CASE WHEN t.key = 'id' AND t.path LIKE '$.%arguments%' THEN NULL ELSE t.atom END),
+       max(CASE WHEN t.key = 'id' AND t.path LIKE '$.%arguments%' THEN t.atom END)
+FROM journal j, json_tree(j.edit) t
+WHERE json_valid(j.edit) AND t.type = 'integer'
+  AND t.key IN ('id', 'suggestion_id', 'trigger_id', 'argument_id')
+"""
+
+
+def _ids_never_reused(db: sqlite_utils.Database) -> None:
+    """Span and argument ids are never given out again (AUTOINCREMENT). Undo and redo put rows
+    back with their ids, and without it SQLite gives a new row the highest id + 1: after the
+    newest span was undone, any span drawn, suggested or imported took its id, and the redo
+    was refused. Each table is rebuilt by SQLite's procedure (lang_altertable.html#otheralter:
+    the same columns, indexes and triggers, the rows copied), which needs foreign keys off
+    (`migrate` does that) lest dropping the old table cascade into the arguments. Each sequence
+    starts past every id the journal still names, so an undone row keeps its id free."""
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("rebuilding spans and arguments needs foreign keys off")
+    broken = set(db.execute("PRAGMA foreign_key_check").fetchall())
+    journalled = dict(zip(("spans", "arguments"), db.execute(_JOURNAL_IDS).fetchone(),
+                          strict=True))
+    for table, highest in journalled.items():
+        _rebuild_with_autoincrement(db, table)
+        used = db.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = ?",
+                          [table]).fetchone()[0]
+        db.execute("DELETE FROM sqlite_sequence WHERE name = ?", [table])
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                   [table, max(used, highest or 0)])
+    added = set(db.execute("PRAGMA foreign_key_check").fetchall()) - broken
+    if added:
+        raise sqlite3.IntegrityError(f"rebuilding spans and arguments broke references: "
+                                     f"{sorted(added)[:3]}")
+
+
+def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
+    """`table` again with `id INTEGER PRIMARY KEY AUTOINCREMENT`: its SQL as stored (so every
+    column and constraint, those added later included, stays as it is), its rows, and its
+    indexes and triggers (other migrations added some) as `sqlite_master` holds them."""
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        [table]).fetchone()
+    rebuilt = f"{table}_rebuilt"
+    sql, named = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {rebuilt}", sql.strip())
+    sql, keyed = re.subn(r"\bid INTEGER PRIMARY KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT",
+                         sql, count=1)
+    if not (named and keyed):
+        raise sqlite3.DatabaseError(f"the {table} table is not as annotator made it (no "
+                                    "'id INTEGER PRIMARY KEY'); it was left as it is")
+    parts = [r[0] for r in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+        "AND sql IS NOT NULL ORDER BY type, name", [table])]
+    db.execute(sql)
+    db.execute(f"INSERT INTO {rebuilt} SELECT * FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
+    for part in parts:
+        db.execute(part)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _ace_contact_roles, _argument_frames, _journal, _activity_and_experiment,
     _lexicon, _models, _one_decision_per_suggestion, _instances, _one_kind_per_label,
-    _document_queue, _stored_parse,
+    _document_queue, _stored_parse, _ids_never_reused,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: steps that rebuild a table others refer to, which SQLite's procedure does with foreign keys
+#: off: `migrate` runs each in a transaction of its own with them off
+_WITHOUT_FOREIGN_KEYS = {_ids_never_reused}
 
 
 class NewerProjectError(RuntimeError):
@@ -369,7 +439,8 @@ class NewerProjectError(RuntimeError):
 _MARKS = {_argument_frames: "arguments.frame", _journal: "journal",
           _activity_and_experiment: "activity", _lexicon: "lexicon_added", _models: "models",
           _one_decision_per_suggestion: "spans_one_decision", _instances: "instances",
-          _document_queue: "document_queue", _stored_parse: "document_analysis.parse"}
+          _document_queue: "document_queue", _stored_parse: "document_analysis.parse",
+          _ids_never_reused: "sqlite_sequence"}
 
 
 def version_of_tables(names: set[str]) -> int:
@@ -381,22 +452,63 @@ def version_of_tables(names: set[str]) -> int:
     return max(found, default=1)
 
 
-def migrate(db: sqlite_utils.Database, current: int | None = None) -> int:
+def migrate(db: sqlite_utils.Database, current: int | None = None, *,
+            atomic: Callable[[], AbstractContextManager[None]]) -> int:
     """Apply the migrations this database lacks; returns the version it is at now.
 
-    `current` overrides `PRAGMA user_version` (a project restored from a dump has lost it).
-    Each step also records the version in the `schema_version` setting, which a dump keeps.
+    `atomic` opens a transaction (`Store.atomic`); the caller holds none, since a step in
+    `_WITHOUT_FOREIGN_KEYS` needs foreign keys switched off between transactions. `current`
+    overrides `PRAGMA user_version` (a project restored from a dump has lost it). Each step
+    also records the version in the `schema_version` setting, which a dump keeps.
     """
-    if current is None:
-        current = db.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
+    if db.conn.in_transaction:
+        raise RuntimeError("migrate runs its own transactions")
+    while True:
+        with atomic():
+            if current is not None:
+                _refuse_newer(current)
+                db.execute(f"PRAGMA user_version = {current}")
+                current = None
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            _refuse_newer(version)
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                if step in _WITHOUT_FOREIGN_KEYS:
+                    break
+                step(db)
+                db.execute(f"PRAGMA user_version = {number}")
+            else:
+                _record_version(db)
+                return SCHEMA_VERSION
+        _step_without_foreign_keys(db, atomic)
+
+
+def _refuse_newer(version: int) -> None:
+    if version > SCHEMA_VERSION:
         raise NewerProjectError(
-            f"this project was written by a newer annotator (schema {current}, "
+            f"this project was written by a newer annotator (schema {version}, "
             f"this version knows up to {SCHEMA_VERSION}); upgrade annotator to open it"
         )
-    for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-        step(db)
-        db.execute(f"PRAGMA user_version = {number}")
+
+
+def _step_without_foreign_keys(db: sqlite_utils.Database,
+                               atomic: Callable[[], AbstractContextManager[None]]) -> None:
+    """The next step, with foreign keys off for its transaction only (unless another program
+    took it meanwhile: the version is read again inside)."""
+    enforced = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with atomic():
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION and MIGRATIONS[version] in _WITHOUT_FOREIGN_KEYS:
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+
+
+def _record_version(db: sqlite_utils.Database) -> None:
+    """`schema_version` (and `user_version`) say `SCHEMA_VERSION`, written only if they did
+    not already, so opening a current project writes nothing."""
     recorded = db.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchall()
     stamped = db.execute("PRAGMA user_version").fetchone()[0]
     if recorded != [(str(SCHEMA_VERSION),)] or stamped != SCHEMA_VERSION:
@@ -404,4 +516,3 @@ def migrate(db: sqlite_utils.Database, current: int | None = None) -> int:
         db.execute("INSERT INTO settings (key, value) VALUES ('schema_version', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                    [str(SCHEMA_VERSION)])
-    return SCHEMA_VERSION

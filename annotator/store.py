@@ -110,8 +110,10 @@ class Store(DocumentRecords, AnnotationRecords, StatusRecords, ProjectOverview, 
             if check:
                 self.quick_check()
             if not readonly:
+                # its own transactions: a step may need foreign keys off between them
+                migrate(self.db, state.version if state.restored else None,
+                        atomic=self.atomic)
                 with self.atomic():
-                    migrate(self.db, state.version if state.restored else None)
                     if state.is_empty or self.get_setting("schema") is None:
                         self.set_schema(schema or default_schema())
         except sqlite3.DatabaseError as exc:

@@ -51,23 +51,6 @@ class QueueValues:
         return [r[0] for r in self._q(
             "SELECT document_id FROM document_queue WHERE stale = 1 ORDER BY document_id")]
 
-    def journal_needs_free_ids(self) -> bool:
-        """Whether the edit journal names a span or argument above the highest one stored: an
-        undo or redo would put it back with that id, and SQLite gives the next new row the
-        highest id + 1, so a refresh that inserted suggestions now would take the id and the
-        undo or redo would be refused. (Undoing the last add, or deleting the newest span, is
-        enough.)"""
-        for table, kinds in (("spans", ("spans_added", "spans_removed")),
-                             ("arguments", ("arguments_added", "arguments_removed"))):
-            named = " UNION ALL ".join(
-                f"SELECT json_extract(e.value, '$.id') AS id FROM journal j, "
-                f"json_each(j.edit, '$.{kind}') e" for kind in kinds)
-            rows = self._q(f"SELECT (SELECT max(id) FROM ({named})) > "
-                           f"(SELECT coalesce(max(id), 0) FROM {table})")
-            if rows[0][0]:
-                return True
-        return False
-
     def fill_queue_values(self) -> int:
         """Compute the stale values: one SQL aggregate per batch of `QUEUE_BATCH` documents,
         each its own transaction. Returns how many were stale."""

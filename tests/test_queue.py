@@ -202,19 +202,22 @@ def test_queue_migration_gives_an_older_projects_documents_their_values(tmp_path
 
 
 def test_queue_refresh_leaves_the_ids_an_undo_or_redo_needs(store):
-    """An undone add of the newest span leaves its id free for the redo: a refresh of the
-    queue that inserted lexicon suggestions then would take it (SQLite reuses the highest
-    id + 1), so it only computes values until a newer row is stored."""
+    """An undone add of the newest span keeps its id for the redo: the lexicon suggestions a
+    refresh of the queue inserts meanwhile (as the window's background refresh does) take new
+    ids, never that one (SQLite once gave a new row the highest id + 1)."""
     from annotator.journal import perform
     from annotator.operations import new_span
+    from annotator.queue import refresh_queue
 
     ids = store.add_documents([Document("a", "Trump met Kim."),
                                Document("b", "Trump and Kim again.")]).added
-    assert not store.journal_needs_free_ids()
+    store.add_span(Span(ids[0], 10, 13, "PERSON", "bob"))   # the lexicon learns "Kim"
     edit = new_span(ids[0], 0, 5, "PERSON", "alice")
     entry = perform(store, edit, annotator="alice").entry_id
-    assert not store.journal_needs_free_ids()
     perform(store, edit, "undo", annotator="alice", entry_of=entry)
-    assert store.journal_needs_free_ids()
-    store.add_span(Span(ids[1], 10, 13, "PERSON", "bob"))     # a newer row: the id is gone
-    assert not store.journal_needs_free_ids()
+    refresh_queue(store, "alice")
+    suggested = [s for s in store.spans(ids[1]) if s.origin == lexicon.ORIGIN]
+    assert [s.label for s in suggested] == ["PERSON"]
+    assert min(s.id for s in suggested) > edit.added.id
+    perform(store, edit, "redo", annotator="alice", entry_of=entry)
+    assert [s.id for s in store.spans(ids[0], "alice")] == [edit.added.id]

@@ -9,10 +9,8 @@ again, keeping the document that is open selected. The window never waits for it
 meanwhile at worst waits for one document's write. A request while a run is under way is
 remembered and runs after it, once.
 
-A run inserts no suggestions while the edit journal holds an undo or redo that needs the next
-free ids (`Store.journal_needs_free_ids`: SQLite gives a new row the highest id + 1); it then
-only computes the values that went stale. (Those are also computed on the window's own
-connection whenever the list is read: `DocumentList.reload`.)
+The suggestions it inserts never take the id of a span an undo or redo will put back: span
+ids are never given out again (`migrations._ids_never_reused`).
 """
 
 from __future__ import annotations
@@ -64,7 +62,7 @@ class QueueRefresher(QObject):
         def work(store: Store, progress: Progress) -> int:
             from annotator.queue import refresh_queue
 
-            if annotator == GOLD or store.journal_needs_free_ids():
+            if annotator == GOLD:
                 return store.fill_queue_values()  # gold is never shown suggestions
             return refresh_queue(store, annotator, progress=progress, skip=is_open)
 

@@ -458,8 +458,8 @@ def migrate(db: sqlite_utils.Database, current: int | None = None, *,
 
     `atomic` opens a transaction (`Store.atomic`); the caller holds none, since a step in
     `_WITHOUT_FOREIGN_KEYS` needs foreign keys switched off between transactions. `current`
-    overrides `PRAGMA user_version` (a project restored from a dump has lost it). Each step
-    also records the version in the `schema_version` setting, which a dump keeps.
+    overrides `PRAGMA user_version` (a project restored from a dump has lost it). The
+    `schema_version` setting, which a dump keeps, repeats the version once all have run.
     """
     if db.conn.in_transaction:
         raise RuntimeError("migrate runs its own transactions")

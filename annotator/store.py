@@ -113,9 +113,8 @@ class Store(DocumentRecords, AnnotationRecords, StatusRecords, ProjectOverview, 
                 # its own transactions: a step may need foreign keys off between them
                 migrate(self.db, state.version if state.restored else None,
                         atomic=self.atomic)
-                with self.atomic():
-                    if state.is_empty or self.get_setting("schema") is None:
-                        self.set_schema(schema or default_schema())
+                if state.is_empty or self.get_setting("schema") is None:
+                    self.set_schema(schema or default_schema())
         except sqlite3.DatabaseError as exc:
             self.close()
             raise StoreError(f"{self.path}: {describe_error(exc)}") from None

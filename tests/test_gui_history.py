@@ -73,3 +73,23 @@ def test_gui_undo_of_an_edit_no_longer_valid_is_refused_before_the_stack_moves(
     assert stack.index() == 2
     assert "Not undone" in window.statusBar().currentMessage()
     assert stored(project)[1] == []
+
+
+def test_gui_redo_after_a_span_drawn_in_another_document(qtbot, window, project):
+    """Draw a span, undo it, draw one in another document, come back and redo: the span is
+    back with its id (the new span, and the suggestions opening a document may add, never
+    take it)."""
+    select_words(qtbot, window, "Tuesday")
+    key(window, Qt.Key_D)
+    [drawn] = stored(project)[1]
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert stored(project)[1] == []
+    here = window.session.doc_id
+    window.open_document(next(d for d in window.documents.ids_in_order() if d != here))
+    select_words(qtbot, window, window.session.view.doc.text.split()[0])
+    key(window, Qt.Key_D)
+    [other] = [s for s in window.session.view.spans if s.layer == "alice"]
+    assert other.id > drawn.id
+    window.open_document(here)
+    QTest.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert stored(project)[1] == [drawn]

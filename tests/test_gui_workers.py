@@ -72,3 +72,30 @@ def test_gui_process_worker_cancel_ends_a_job_that_does_not_stop(qtbot, parent, 
         worker.cancel()
     assert isinstance(seen["error"], Cancelled)
     assert not worker.process.is_alive()
+
+
+def test_gui_worker_leaves_garbage_collection_to_the_gui_thread(qtbot, parent, tmp_path):
+    """A collection in a job's thread freed a closed window's Qt objects there; their timers
+    stayed registered with the GUI thread, whose next timer event crashed. Garbage is
+    collected on the GUI thread as a job starts, and none is collected in the job's thread."""
+    import gc
+
+    Store(tmp_path / "p.db").close()
+    dropped = QWidget()  # a Qt object in a reference cycle: garbage only the collector frees
+    dropped.cycle = dropped
+    alive = [gc.isenabled()]
+
+    def work(store, progress):
+        alive.append(gc.isenabled())
+        return gc.isenabled()
+
+    del dropped
+    collected = gc.get_stats()[2]["collections"]
+    worker = workers.Worker(tmp_path / "p.db", work, parent)
+    seen = outcome(qtbot, worker)
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        worker.start()
+    assert gc.get_stats()[2]["collections"] > collected  # a full collection, on this thread
+    qtbot.waitUntil(lambda: "result" in seen)
+    assert seen["result"] is False and alive == [True, False]
+    assert gc.isenabled()  # back as it was once the job ended

@@ -15,6 +15,7 @@ the child, and Cancel ends the process if the job does not stop by itself.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Callable
@@ -50,7 +51,18 @@ class Worker(QThread):
         self.progressed.emit(done, total)
         return not self.cancelled
 
+    def start(self) -> None:
+        # garbage that holds Qt objects (a closed window's) is freed here, on the GUI thread,
+        # not by a collection the job's allocations would set off in its thread: Qt objects
+        # deleted there leave their timers registered here, and the next one crashes
+        gc.collect()
+        super().start()
+
     def run(self) -> None:
+        # and no automatic collection while the job runs (it could free what was dropped on
+        # the GUI thread meanwhile); the GUI thread collects again once the job is done
+        paused = gc.isenabled()
+        gc.disable()
         try:
             with Store(self.project) as store:
                 result = self.work(store, self._progress)
@@ -58,6 +70,9 @@ class Worker(QThread):
             self.failed.emit(exc)
         else:
             self.succeeded.emit(result)
+        finally:
+            if paused:
+                gc.enable()
 
 
 def _child(target: Callable[..., Any], args: tuple, messages, stop) -> None:

@@ -76,7 +76,9 @@ def test_unsure_suggestions_are_wrong_more_often_than_sure_ones(store: Store, pi
     assert unsure.precision + 0.25 < sure.precision, [vars(b) for b in bins]
 
 
-def test_pipelines_without_a_greedy_ner_are_left_as_they_are():
+def test_pipelines_without_a_greedy_ner_are_left_as_they_are(pipeline):
     nlp = blank_pipeline()
     assert "scored_ner" not in nlp.pipe_names
     assert SCORES_KEY not in nlp("Kim met Trump.").user_data
+    # where there is a greedy NER, the scored parse stands in for it
+    assert "scored_ner" in pipeline.nlp.pipe_names and "ner" in pipeline.nlp.disabled
